@@ -1,0 +1,10 @@
+# The two commands of the README, plus helpers. All set-up happens in scripts/neuvokas.sh.
+.PHONY: run test train clean
+run:
+	scripts/neuvokas.sh run
+test:
+	scripts/neuvokas.sh test
+train:
+	scripts/neuvokas.sh train
+clean:
+	rm -rf .venv models var tests/output .pytest_cache

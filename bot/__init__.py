@@ -1,0 +1,1 @@
+"""Neuvokas domain logic, independent of Rasa: red flags, places, directory, settings."""

@@ -1,0 +1,93 @@
+"""Command line of Neuvokas: `run` the whole system, `test` everything, `train` when needed.
+
+Called by scripts/neuvokas.sh once the environment exists (see README).
+"""
+from __future__ import annotations
+
+import argparse
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from bot.model import ensure_model
+from bot.settings import ROOT, Settings
+from bot.stack import Stack
+
+
+def log(message: str) -> None:
+    print(f"[neuvokas] {message}", flush=True)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    ensure_model(Settings.from_env().models_dir, log=log)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    model = ensure_model(settings.models_dir, log=log)
+    token = settings.api_token or secrets.token_urlsafe(24)
+    stack = Stack(model=model, var_dir=settings.var_dir, host=settings.host,
+                  rasa_port=settings.rasa_port, action_port=settings.action_port,
+                  redis_url=settings.redis_url, api_token=token)
+    stopping = False
+
+    def stop(signum, frame):  # noqa: ARG001 - signal handler signature
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    started = time.monotonic()
+    log("starting Redis, the action server and the Rasa server (the Rasa server takes a minute)")
+    try:
+        stack.start()
+    except Exception as error:  # noqa: BLE001 - shown to the operator, processes already stopped
+        log(f"could not start: {error}")
+        return 1
+    log(f"ready in {time.monotonic() - started:.0f} s")
+    log(f"web chat:        {stack.web_chat_url}")
+    log(f"REST channel:    {stack.rasa_url}/webhooks/rest/webhook")
+    log(f"Rasa HTTP API:   {stack.rasa_url}  (token in RASA_API_TOKEN or printed once: {token})")
+    log(f"action server:   {stack.action_url}")
+    log(f"Redis:           {stack.redis_url}")
+    log("Ctrl-C stops everything")
+    try:
+        while not stopping:
+            dead = [name for name, p in stack.processes.items() if p.poll() is not None]
+            if dead:
+                log(f"{', '.join(dead)} stopped unexpectedly; stopping the rest")
+                return 1
+            time.sleep(1)
+    finally:
+        log("stopping")
+        stack.stop()
+        log("stopped")
+    return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    ensure_model(Settings.from_env().models_dir, log=log)
+    result = subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT)
+    if result.returncode == 5:
+        log("pytest collected no tests: that is a failure")
+        return 1
+    return result.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="neuvokas", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start Redis, the action server and the Rasa server").set_defaults(func=cmd_run)
+    commands.add_parser("train", help="train a model if the training data changed").set_defaults(func=cmd_train)
+    test = commands.add_parser("test", help="run every test")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(func=cmd_test)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Service directory: service channels and how to answer a service question from them."""

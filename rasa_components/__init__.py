@@ -1,0 +1,1 @@
+"""Rasa graph components (NLU and policy) that plug bot/ logic into Rasa's pipeline."""

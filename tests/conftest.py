@@ -1,0 +1,101 @@
+"""Session fixtures: one real stack (Redis, action server, Rasa with the trained model) per run.
+
+Starting Rasa with the spaCy model takes over a minute, so every end-to-end test shares one.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.model import ensure_model
+from bot.settings import ROOT
+from bot.stack import Stack, free_port
+
+OUTPUT = ROOT / "tests" / "output"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+
+    @property
+    def texts(self) -> list[str]:
+        return [m["text"] for m in self.body if m.get("text")]
+
+    @property
+    def customs(self) -> list[dict]:
+        return [m["custom"] for m in self.body if m.get("custom")]
+
+    def custom(self, type_: str) -> dict | None:
+        return next((c for c in self.customs if c.get("type") == type_), None)
+
+
+class Client:
+    """Talks to the running Rasa server over HTTP, as a channel would."""
+
+    def __init__(self, base: str, token: str):
+        self.base, self.token = base, token
+
+    def post(self, path: str, body: bytes, content_type: str = "application/json") -> Reply:
+        request = urllib.request.Request(self.base + path, data=body, method="POST",
+                                         headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                raw = response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            raw, status = error.read(), error.code
+        try:
+            return Reply(status, json.loads(raw or b"null"))
+        except json.JSONDecodeError:
+            return Reply(status, raw.decode("utf-8", "replace"))
+
+    def rest(self, sender: str, message: str) -> Reply:
+        return self.post("/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}).encode())
+
+    def web(self, sender: str, message: Any) -> Reply:
+        return self.post("/webhooks/webchat/webhook", json.dumps({"sender": sender, "message": message}).encode())
+
+    def parse(self, text: str) -> dict:
+        return self.post(f"/model/parse?token={self.token}", json.dumps({"text": text}).encode()).body
+
+    def tracker(self, sender: str) -> dict:
+        with urllib.request.urlopen(f"{self.base}/conversations/{sender}/tracker?token={self.token}", timeout=30) as r:
+            return json.loads(r.read())
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    return ensure_model(ROOT / "models")
+
+
+@pytest.fixture(scope="session")
+def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    var_dir = tmp_path_factory.mktemp("var")
+    stack = Stack(model=model_path, var_dir=var_dir, rasa_port=free_port(), action_port=free_port(),
+                  api_token=secrets.token_urlsafe(16), log_dir=OUTPUT / "logs")
+    started = time.monotonic()
+    stack.start()
+    print(f"\nstack started in {time.monotonic() - started:.1f} s")
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def client(stack: Stack) -> Client:
+    return Client(stack.rasa_url, stack.api_token)
+
+
+@pytest.fixture
+def sender() -> str:
+    return "test-" + uuid.uuid4().hex

@@ -1,0 +1,103 @@
+"""Conversations through the real Rasa server (REST channel), trained model and action server."""
+import pytest
+
+
+def test_greeting_offers_the_main_choices(client, sender):
+    reply = client.rest(sender, "moi")
+    assert reply.status == 200
+    assert "Neuvokas" in reply.texts[0]
+    titles = [b["title"] for m in reply.body for b in m.get("buttons", [])]
+    assert "Haluan puhua ihmisen kanssa" in titles
+
+
+def test_help_says_what_the_bot_can_do(client, sender):
+    text = " ".join(client.rest(sender, "mitä sä osaat?").texts)
+    for topic in ("palvelu", "oire", "elämäntilante", "112"):
+        assert topic in text.lower()
+
+
+def test_gibberish_gets_the_fallback_buttons(client, sender):
+    reply = client.rest(sender, "xqzv prrt wkkl")
+    assert reply.status == 200
+    payloads = {b["payload"] for m in reply.body for b in m.get("buttons", [])}
+    assert {"/find_service", "/report_symptom", "/report_situation", "/request_human"} <= payloads
+
+
+def test_out_of_scope_is_answered_politely(client, sender):
+    reply = client.rest(sender, "kerro vitsi")
+    assert "en osaa auttaa" in reply.texts[0].lower()
+
+
+def test_service_question_asks_the_place_once_and_remembers_it(client, sender):
+    first = client.rest(sender, "missä on lähin hammaslääkäri")
+    assert any("kunnassa" in t for t in first.texts)
+    second = client.rest(sender, "asun Imatralla")
+    services = second.custom("services")
+    assert services == {**services, "type": "services", "service_type": "dental", "municipality": "Imatra"}
+    assert any(item["phone"] == "116117" for item in services["items"])
+    third = client.rest(sender, "entä neuvola?")
+    services = third.custom("services")
+    assert services is not None and services["municipality"] == "Imatra", third.body
+    assert services["service_type"] == "child_clinic"
+
+
+def test_inflected_village_resolves_to_its_municipality(client, sender):
+    reply = client.rest(sender, "missä on labra Taavetissa")
+    services = reply.custom("services")
+    assert services["service_type"] == "laboratory"
+    assert services["municipality"] == "Luumäki"
+
+
+def test_unknown_place_is_asked_again_politely(client, sender):
+    client.rest(sender, "etsin terveysasemaa")
+    reply = client.rest(sender, "Tampereella")
+    assert any("Etelä-Karjalan" in t for t in reply.texts), reply.body
+
+
+def test_request_for_a_person_gets_the_phone_services_and_handoff_payload(client, sender):
+    reply = client.rest(sender, "haluan puhua ihmisen kanssa")
+    handoff = reply.custom("handoff")
+    assert handoff["state"] == "unavailable"
+    assert "116117" in reply.texts[0]
+
+
+@pytest.mark.parametrize("text,flag", [
+    ("rintaa puristaa kovasti ja hikoiluttaa", "chest_pain"),
+    ("isän suupieli roikkuu ja puhe sammaltaa", "stroke"),
+    ("mä en halua enää elää", "suicidal"),
+    ("lapsi joi pesuainetta", "poisoning"),
+])
+def test_red_flag_gets_112_and_the_emergency_payload(client, sender, text, flag):
+    reply = client.rest(sender, text)
+    emergency = reply.custom("emergency")
+    assert emergency is not None, reply.body
+    assert emergency["number"] == "112" and emergency["reason"]
+    assert "112" in reply.texts[0]
+
+
+def test_poisoning_also_gives_the_poison_information_centre(client, sender):
+    assert "0800 147 111" in client.rest(sender, "vauva söi pillereitä").texts[0]
+
+
+def test_red_flag_inside_the_form_wins_and_ends_the_form(client, sender):
+    client.rest(sender, "etsin hammashoitolaa")
+    reply = client.rest(sender, "apua mies on tajuton")
+    assert reply.custom("emergency")["number"] == "112"
+    tracker = client.tracker(sender)
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+    # The conversation goes on normally afterwards.
+    assert client.rest(sender, "kiitos").texts
+
+
+def test_red_flag_in_the_middle_of_a_service_question(client, sender):
+    reply = client.rest(sender, "missä on terkkari? muuten en saa henkeä kunnolla")
+    assert reply.custom("emergency") is not None
+
+
+def test_symptom_message_gets_guidance_not_a_diagnosis(client, sender):
+    text = client.rest(sender, "kurkku on ollut kipeä kolme päivää").texts[0]
+    assert "116117" in text and "en diagnoosia" in text
+
+
+def test_violence_situation_gets_nollalinja(client, sender):
+    assert "080 005 005" in client.rest(sender, "puoliso kontrolloi ja pelottaa kotona, tarviin apua väkivaltaan").texts[0]
