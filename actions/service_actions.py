@@ -8,37 +8,37 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.directory.national import service_type_names, services_for
+from bot.directory.answer import answer
+from bot.directory.national import service_type_names
+from bot.directory.store import default_directory
 from bot.places import default_gazetteer
 
 
 class ActionFindService(Action):
+    """Answers a service question from the directory: text plus the `services` payload."""
+
     def name(self) -> Text:
         return "action_find_service"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         service_type = tracker.get_slot("service_type")
         place = default_gazetteer().get(tracker.get_slot("place") or "")
-        names = service_type_names()
-        if service_type not in names or place is None:
+        if service_type not in service_type_names() or place is None:
             dispatcher.utter_message(response="utter_service_search_failed")
             return []
-        services = services_for(service_type)
-        lines = "\n".join(f"• {s.name}, puh. {s.phone} ({s.description})" for s in services)
-        dispatcher.utter_message(
-            response="utter_service_answer" if services else "utter_service_answer_none",
-            service_name=names[service_type],
-            place=place.name,
-            municipality=place.municipality,
-            service_list=lines,
-        )
-        dispatcher.utter_message(json_message={
-            "type": "services",
-            "service_type": service_type,
-            "municipality": place.municipality,
-            "items": [s.as_item() for s in services],
-        })
+        question = _last_service_question(tracker)
+        result = answer(default_directory(), service_type, place, question)
+        dispatcher.utter_message(text=result.text)
+        dispatcher.utter_message(json_message=result.payload)
         return []
+
+
+def _last_service_question(tracker: Tracker) -> Text:
+    """The resident's latest message that asked for a service (not the answer naming the place)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == "find_service":
+            return event.get("text") or ""
+    return tracker.latest_message.get("text") or ""
 
 
 class ValidateServiceForm(FormValidationAction):

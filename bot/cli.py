@@ -40,6 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     started = time.monotonic()
     log("starting Redis, the action server and the Rasa server (the Rasa server takes a minute)")
     try:
@@ -70,11 +71,23 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_test(args: argparse.Namespace) -> int:
     ensure_model(Settings.from_env().models_dir, log=log)
-    result = subprocess.run([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "pytest", *args.extra], cwd=ROOT)
     if result.returncode == 5:
         log("pytest collected no tests: that is a failure")
         return 1
     return result.returncode
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot import bench
+
+    return bench.main(args.extra)
+
+
+def cmd_import_ptv(args: argparse.Namespace) -> int:
+    from bot.directory import importer
+
+    return importer.main(args.extra)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,10 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start Redis, the action server and the Rasa server").set_defaults(func=cmd_run)
     commands.add_parser("train", help="train a model if the training data changed").set_defaults(func=cmd_train)
-    test = commands.add_parser("test", help="run every test")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    test.set_defaults(func=cmd_test)
-    args = parser.parse_args(argv)
+    commands.add_parser("test", help="run every test (extra arguments go to pytest)").set_defaults(func=cmd_test)
+    commands.add_parser("bench", help="performance figures (prints them)").set_defaults(func=cmd_bench)
+    commands.add_parser("import-ptv", help="import a PTV service-channel JSON export").set_defaults(func=cmd_import_ptv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.extra = rest
     return args.func(args)
 
 

@@ -16,6 +16,7 @@ import yaml
 from bot.text import fold
 
 DEFAULT_PLACES = Path(__file__).parent / "data" / "places.yml"
+DEFAULT_POSTAL_CODES = Path(__file__).parent / "data" / "postal_codes.yml"
 
 # Case endings and clitics after a stem, folded (ssä -> ssa). "" is the base form.
 _ENDINGS = {
@@ -34,7 +35,7 @@ class Place:
     """A municipality or a village; a village knows the municipality it belongs to."""
 
     name: str
-    kind: str  # "municipality" | "village"
+    kind: str  # "municipality" | "village" | "locality" (a post office known only by postal code)
     municipality: str
     lat: float
     lon: float
@@ -64,10 +65,13 @@ def inflection_stems(name: str) -> set[str]:
 class Gazetteer:
     """Resolves words and texts to places of the region."""
 
-    def __init__(self, places: Iterable[Place]):
+    def __init__(self, places: Iterable[Place], postal_codes: Optional[dict[str, Place]] = None):
         self.places = list(places)
+        self.postal_codes = dict(postal_codes or {})
         self._by_base: dict[str, Place] = {}
         self._stems: list[tuple[str, Place]] = []
+        for place in self.postal_codes.values():
+            self._by_base.setdefault(fold(place.name), place)
         for place in self.places:
             self._by_base[fold(place.name)] = place
             for stem in inflection_stems(place.name):
@@ -75,7 +79,7 @@ class Gazetteer:
         self._stems.sort(key=lambda item: -len(item[0]))
 
     @classmethod
-    def from_file(cls, path: Path = DEFAULT_PLACES) -> "Gazetteer":
+    def from_file(cls, path: Path = DEFAULT_PLACES, postal_path: Optional[Path] = DEFAULT_POSTAL_CODES) -> "Gazetteer":
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         places = [
             Place(m["name"], "municipality", m["name"], float(m["lat"]), float(m["lon"]))
@@ -86,7 +90,7 @@ class Gazetteer:
                   bool(v.get("ambiguous", False)))
             for v in data["villages"]
         ]
-        return cls(places)
+        return cls(places, _postal_places(places, postal_path) if postal_path else None)
 
     @property
     def municipalities(self) -> list[Place]:
@@ -97,9 +101,11 @@ class Gazetteer:
         return self._by_base.get(fold(name))
 
     def resolve(self, word: str, lemma: Optional[str] = None) -> Optional[Place]:
-        """The place an inflected word names, or None. `lemma` is the lemmatiser's guess."""
+        """The place an inflected word or a postal code names, or None. `lemma`: the lemmatiser's guess."""
         if not word:
             return None
+        if word.isdigit():
+            return self.postal_codes.get(word)
         for candidate in (lemma, word):
             place = self._by_base.get(fold(candidate)) if candidate else None
             if place and self._capital_ok(place, word):
@@ -122,6 +128,20 @@ class Gazetteer:
     @staticmethod
     def _capital_ok(place: Place, word: str) -> bool:
         return not place.ambiguous or word[:1].isupper()
+
+
+def _postal_places(places: list[Place], path: Path) -> dict[str, Place]:
+    """Postal code -> the place of its post office (a known village, else a locality of its own)."""
+    by_name = {fold(p.name): p for p in places}
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["codes"]
+    result: dict[str, Place] = {}
+    for code, (locality, municipality) in raw.items():
+        place = by_name.get(fold(locality))
+        if place is None:
+            centre = by_name[fold(municipality)]
+            place = Place(locality, "locality", centre.name, centre.lat, centre.lon)
+        result[str(code)] = place
+    return result
 
 
 @lru_cache(maxsize=1)

@@ -105,6 +105,7 @@ class Stack:
         env.update({
             "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             "ACTION_ENDPOINT_URL": self.action_url,
+            "NEUVOKAS_VAR_DIR": str(self.var_dir),
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB": str(self.var_dir / "tracker.db"),
             "REDIS_HOST": parsed.hostname or "127.0.0.1",

@@ -65,10 +65,15 @@ ensure_venv() {
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "installing pinned dependencies (requirements.txt), this takes a few minutes the first time"
-    "$VENV/bin/python" -m pip install --quiet --upgrade "pip<24" "setuptools<70" wheel
-    "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+    local started=$SECONDS
+    # (the filter only hides pip's warnings about this machine's local mirror folders)
+    "$VENV/bin/python" -m pip install --quiet --upgrade "pip<24" "setuptools<70" wheel \
+      2> >(grep -v "is ignored: it is neither" >&2)
+    "$VENV/bin/python" -m pip install --quiet -r requirements.txt \
+      2> >(grep -v "is ignored: it is neither" >&2)
     "$VENV/bin/python" -m pip check
     echo "$want" > "$stamp"
+    say "dependencies installed in $((SECONDS - started)) s"
   fi
 }
 

@@ -19,12 +19,12 @@ FORMS = {
     "Taavetti": ["Taavetissa", "Taavetista", "Taavettiin"],
     "Simpele": ["Simpeleellä", "Simpeleeltä", "Simpeleelle", "simpeleella"],
     "Nuijamaa": ["Nuijamaalla", "Nuijamaalle"],
-    "Suomenniemi": ["Suomenniemellä", "Suomenniemelle"],
+    "Heituinlahti": ["Heituinlahdella", "Heituinlahdelle", "heituinlahdelta"],
     "Sammonlahti": ["Sammonlahdessa", "Sammonlahteen"],
 }
 
 VILLAGE_OF = {"Joutseno": "Lappeenranta", "Ylämaa": "Lappeenranta", "Taavetti": "Luumäki",
-              "Simpele": "Rautjärvi", "Suomenniemi": "Savitaipale", "Nuijamaa": "Lappeenranta"}
+              "Simpele": "Rautjärvi", "Heituinlahti": "Savitaipale", "Nuijamaa": "Lappeenranta"}
 
 
 @pytest.mark.parametrize("name,form", [(n, f) for n, forms in FORMS.items() for f in forms])
