@@ -1,7 +1,7 @@
 """Service-question actions: the form's place check and the answer with its `services` payload."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -27,7 +27,7 @@ class ActionFindService(Action):
             dispatcher.utter_message(response="utter_service_search_failed")
             return []
         question = _last_service_question(tracker)
-        result = answer(default_directory(), service_type, place, question)
+        result = answer(default_directory(), service_type, place, question, origin=shared_location(tracker))
         dispatcher.utter_message(text=result.text)
         dispatcher.utter_message(json_message=result.payload)
         return []
@@ -45,6 +45,14 @@ class ValidateServiceForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_service_form"
 
+    async def extract_place(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """A shared location (Telegram, browser geolocation) answers "where?" by itself."""
+        location = _location_in(_latest_user_metadata(tracker))
+        if location is None or tracker.get_slot("place"):
+            return {}
+        place = default_gazetteer().nearest(*location)
+        return {"place": place.name} if place else {}
+
     def validate_place(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
@@ -53,6 +61,32 @@ class ValidateServiceForm(FormValidationAction):
             dispatcher.utter_message(response="utter_place_not_recognised")
             return {"place": None}
         return {"place": place}
+
+
+def shared_location(tracker: Tracker) -> Optional[Tuple[float, float]]:
+    """The coordinates the resident shared most recently in this conversation, if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            location = _location_in(event.get("metadata"))
+            if location:
+                return location
+    return None
+
+
+def _latest_user_metadata(tracker: Tracker) -> Any:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata")
+    return None
+
+
+def _location_in(metadata: Any) -> Optional[Tuple[float, float]]:
+    location = metadata.get("location") if isinstance(metadata, dict) else None
+    try:
+        lat, lon = float(location["latitude"]), float(location["longitude"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
 def _place_from(value: Any, tracker: Tracker) -> Optional[Text]:

@@ -119,6 +119,15 @@ class Gazetteer:
         found = self._by_stem(folded)
         return found if found and self._capital_ok(found, word) else None
 
+    def nearest(self, lat: float, lon: float, max_km: float = 40.0) -> Optional[Place]:
+        """The region's place nearest to shared coordinates, if one is within `max_km`."""
+        from bot.directory.models import distance_km
+
+        best = min(self.places, key=lambda p: distance_km(lat, lon, p.lat, p.lon), default=None)
+        if best is None or distance_km(lat, lon, best.lat, best.lon) > max_km:
+            return None
+        return best
+
     def _by_stem(self, folded: str) -> Optional[Place]:
         for stem, place in self._stems:
             if folded.startswith(stem) and folded[len(stem):] in _ENDINGS:

@@ -76,3 +76,16 @@ def test_place_is_remembered_for_the_next_question(client, sender):
     client.rest(sender, "Parikkala")
     services = client.rest(sender, "entä laboratorio?").custom("services")
     assert services["service_type"] == "laboratory" and services["municipality"] == "Parikkala"
+
+
+def test_shared_location_answers_where_and_sets_the_origin(client, sender):
+    body = {"sender": sender, "message": "missä on lähin hammashoitola",
+            "metadata": {"location": {"latitude": 61.0495, "longitude": 28.1240}}}  # Sammonlahti
+    import json
+
+    reply = client.post("/webhooks/rest/webhook", json.dumps(body).encode())
+    services = reply.custom("services")
+    assert services is not None, reply.body
+    assert services["municipality"] == "Lappeenranta"
+    assert services["items"][0]["name"] == "Sammonlahden hammashoitola"
+    assert services["items"][0]["distance_km"] < 1
