@@ -56,7 +56,7 @@ class ValidateServiceForm(FormValidationAction):
     def validate_place(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        place = _place_from(value, tracker)
+        place = place_from(value, tracker)
         if place is None:
             dispatcher.utter_message(response="utter_place_not_recognised")
             return {"place": None}
@@ -89,7 +89,7 @@ def _location_in(metadata: Any) -> Optional[Tuple[float, float]]:
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
-def _place_from(value: Any, tracker: Tracker) -> Optional[Text]:
+def place_from(value: Any, tracker: Tracker) -> Optional[Text]:
     """The base name of the place the resident gave: the NLU entity, else any word of the text."""
     gazetteer = default_gazetteer()
     entities: List[Dict[Text, Any]] = tracker.latest_message.get("entities") or []

@@ -90,6 +90,12 @@ def cmd_import_ptv(args: argparse.Namespace) -> int:
     return importer.main(args.extra)
 
 
+def cmd_evaluate_triage(args: argparse.Namespace) -> int:
+    from bot.triage import evaluate
+
+    return evaluate.main(args.extra)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("test", help="run every test (extra arguments go to pytest)").set_defaults(func=cmd_test)
     commands.add_parser("bench", help="performance figures (prints them)").set_defaults(func=cmd_bench)
     commands.add_parser("import-ptv", help="import a PTV service-channel JSON export").set_defaults(func=cmd_import_ptv)
+    commands.add_parser("evaluate-triage", help="triage vignettes through the bot (prints figures)").set_defaults(
+        func=cmd_evaluate_triage)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv):
+    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.extra = rest
     return args.func(args)

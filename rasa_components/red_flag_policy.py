@@ -1,7 +1,7 @@
 """Dialogue policy: after a red-flag message the bot gives the 112 instruction, always.
 
-It outranks every other policy (priority above RulePolicy), so no form, rule or story can
-delay the emergency answer. An active form or triage is ended after the instruction.
+It outranks every other policy (priority above RulePolicy, and its predictions rank with the
+active-loop predictions), so no form, rule or story can delay the emergency answer. An active form or triage is ended after the instruction.
 """
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ class RedFlagPolicy(Policy):
             return self._prediction(self._default_predictions(domain))
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        # Marked as a "no user" prediction like RulePolicy's active-loop predictions, which
+        # otherwise overrule every other policy: inside a form, too, the red flag must win.
+        return self._prediction(probabilities, is_no_user_prediction=True)
 
     @staticmethod
     def _next_action(tracker: DialogueStateTracker) -> Optional[Text]:

@@ -94,10 +94,21 @@ def test_red_flag_in_the_middle_of_a_service_question(client, sender):
     assert reply.custom("emergency") is not None
 
 
-def test_symptom_message_gets_guidance_not_a_diagnosis(client, sender):
-    text = client.rest(sender, "kurkku on ollut kipeä kolme päivää").texts[0]
-    assert "116117" in text and "en diagnoosia" in text
+def test_symptom_message_starts_a_triage_with_buttons(client, sender):
+    reply = client.rest(sender, "kurkku on ollut kipeä kolme päivää")
+    question = reply.custom("triage")
+    assert question["state"] == "question" and question["protocol"] == "sore_throat"
+    assert {"Kyllä", "Ei", "En tiedä"} <= {o["title"] for o in question["options"]} or question["question_id"] == "age"
 
 
-def test_violence_situation_gets_nollalinja(client, sender):
-    assert "080 005 005" in client.rest(sender, "puoliso kontrolloi ja pelottaa kotona, tarviin apua väkivaltaan").texts[0]
+def test_violence_situation_triage_ends_with_nollalinja(client, sender):
+    reply = client.rest(sender, "puoliso kontrolloi ja pelottaa kotona, tarviin apua väkivaltaan")
+    for _ in range(10):
+        if reply.custom("triage") and reply.custom("triage")["state"] == "result":
+            break
+        if any("kunnassa" in t for t in reply.texts):
+            reply = client.rest(sender, "Imatra")
+        else:
+            reply = client.rest(sender, "ei")
+    assert reply.custom("triage")["state"] == "result"
+    assert any("080 005 005" in t for t in reply.texts)

@@ -1,0 +1,1 @@
+"""Symptom and life-situation triage: protocols as data, a deterministic engine, answer parsing."""
