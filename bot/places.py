@@ -13,6 +13,7 @@ from typing import Iterable, Optional
 
 import yaml
 
+from bot.directory.models import distance_km
 from bot.text import fold
 
 DEFAULT_PLACES = Path(__file__).parent / "data" / "places.yml"
@@ -121,8 +122,6 @@ class Gazetteer:
 
     def nearest(self, lat: float, lon: float, max_km: float = 40.0) -> Optional[Place]:
         """The region's place nearest to shared coordinates, if one is within `max_km`."""
-        from bot.directory.models import distance_km
-
         best = min(self.places, key=lambda p: distance_km(lat, lon, p.lat, p.lon), default=None)
         if best is None or distance_km(lat, lon, best.lat, best.lon) > max_km:
             return None

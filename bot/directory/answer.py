@@ -56,9 +56,8 @@ def answer(directory: Directory, service_type: str, place: Place, question: str 
     items: list[dict] = []
     demo = False
 
-    if service_type == "mobile_unit" or ("stops" in focus and service_type in directory.service_types()
-                                          and any(c.stops for c in directory.channels if service_type in c.service_types)):
-        stops = directory.next_stops(place, moment, service_type=service_type if service_type != "mobile_unit" else "mobile_unit")
+    if service_type == "mobile_unit" or "stops" in focus:
+        stops = directory.next_stops(place, moment, service_type=service_type)
         if stops:
             lines.append(t["stops_header"].format(place=place.name))
             for s in stops:

@@ -9,7 +9,7 @@ from typing import Optional
 import yaml
 
 from bot.directory.answer import status_text
-from bot.directory.hours import HELSINKI, describe_day, local
+from bot.directory.hours import HELSINKI, Status, describe_day, local
 from bot.directory.store import Directory, Match
 from bot.places import Place
 from bot.triage import engine
@@ -92,7 +92,7 @@ def result_messages(state: dict, directory: Directory, place: Optional[Place],
             channel = directory.by_id.get(channel_id)
             if channel and channel.id not in {i["id"] for i in items}:
                 lines.append(t["national"].format(name=channel.name, phone=channel.phone, description=channel.description))
-                items.append(Match(channel, None, engine_status_always()).as_item())
+                items.append(Match(channel, None, Status(open_now=True, always_open=True)).as_item())
     if result.level in ("SELF_CARE", "ROUTINE") and result.self_care:
         lines.append(t["self_care"].format(advice=" ".join(result.self_care)))
     if result.level in ("SELF_CARE", "ROUTINE") and result.seek_care_if:
@@ -110,12 +110,6 @@ def result_messages(state: dict, directory: Directory, place: Optional[Place],
         payloads.append({"type": "services", "service_type": service_type or "national",
                          "municipality": place.municipality if place else None, "items": items})
     return "\n".join(lines), payloads
-
-
-def engine_status_always():
-    from bot.directory.hours import Status
-
-    return Status(open_now=True, always_open=True)
 
 
 def _services(directory: Directory, service_type: str, place: Optional[Place], moment: datetime,

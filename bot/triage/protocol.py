@@ -45,7 +45,10 @@ class Question:
     rules: tuple[Rule, ...] = ()
 
     def applies_to(self, age_group: Optional[str]) -> bool:
-        return not self.ask_if_age or age_group in self.ask_if_age or age_group is None and "adult" not in self.ask_if_age
+        """Asked for the listed age groups; with the age unknown, child questions are asked too (safer)."""
+        if not self.ask_if_age or age_group in self.ask_if_age:
+            return True
+        return age_group is None and "adult" not in self.ask_if_age
 
 
 @dataclass(frozen=True)
