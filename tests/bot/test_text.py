@@ -1,6 +1,6 @@
 import pytest
 
-from bot.text import clean, fold, has_letters
+from bot.text import clean, fold
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -16,7 +16,3 @@ def test_clean_cuts_to_limit():
 
 def test_fold_drops_diacritics_and_case():
     assert fold("Päivystys ÖISIN Åland") == "paivystys oisin aland"
-
-
-def test_has_letters():
-    assert not has_letters("😀 !!") and has_letters("ok 😀")
