@@ -12,6 +12,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -70,8 +71,6 @@ class RedFlagPolicy(Policy):
 
 
 def _actions_since_last_user_message(tracker: DialogueStateTracker) -> List[Text]:
-    from rasa.shared.core.events import ActionExecuted, UserUttered
-
     actions: List[Text] = []
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):

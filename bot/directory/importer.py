@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.directory.ptv import _records, load_records
+from bot.directory.ptv import records_of, load_records
 from bot.settings import Settings
 
 
@@ -23,7 +23,7 @@ def import_file(source: Path, target_dir: Path, name: str | None = None, dry_run
         raw = json.loads(Path(source).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return {"error": f"cannot read {source}: {error}"}
-    records = _records(raw)
+    records = records_of(raw)
     report = load_records(records)
     kept_ids = {c.id for c in report.imported}
     kept = []

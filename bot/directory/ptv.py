@@ -38,10 +38,11 @@ def load_file(path: Path) -> ImportReport:
         report = ImportReport()
         report.skipped.append(ImportProblem(str(path), f"file is not readable JSON: {error}"))
         return report
-    return load_records(_records(data))
+    return load_records(records_of(data))
 
 
-def _records(data: Any) -> list:
+def records_of(data: Any) -> list:
+    """The channel records of a PTV export: a list, one channel, or a page with `itemList`."""
     if isinstance(data, dict) and isinstance(data.get("itemList"), list):
         return data["itemList"]
     if isinstance(data, dict):

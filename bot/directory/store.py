@@ -16,7 +16,7 @@ from bot.directory.hours import ServiceHours, Status, local, status
 from bot.directory.models import MOBILE_UNIT, PHONE, SERVICE_LOCATION, Channel, Phone, Stop, distance_km
 from bot.directory.national import national_services
 from bot.directory.ptv import load_file
-from bot.places import Place, default_gazetteer
+from bot.places import Place
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "directory"
 PHYSICAL = (SERVICE_LOCATION, MOBILE_UNIT)
@@ -135,11 +135,3 @@ def directory_paths(env: Optional[dict] = None) -> list[Path]:
 def default_directory() -> Directory:
     """The directory of this installation, loaded on first use."""
     return Directory.load(directory_paths())
-
-
-def origin_of(place: Optional[Place]) -> Optional[tuple[float, float]]:
-    return (place.lat, place.lon) if place else None
-
-
-def resolve_place(name: Optional[str]) -> Optional[Place]:
-    return default_gazetteer().get(name) if name else None
