@@ -1,8 +1,9 @@
-"""Latency of sequential resident turns over the REST channel (figures, not a pass/fail test).
+"""Latency of resident turns over the REST, web and Telegram channels (figures, not pass/fail).
 
-    scripts/neuvokas.sh bench [--turns 200] [--url http://127.0.0.1:5005]
+    scripts/neuvokas.sh bench [--turns 200] [--channel-turns 50] [--url http://127.0.0.1:5005]
 
-Without --url it starts its own stack (and reports the start time) on free ports.
+Without --url it starts its own stack (and reports the start time) on free ports, with its
+Telegram channel pointed at a local fake Bot API server (Telegram is not reachable here).
 """
 from __future__ import annotations
 
@@ -61,6 +62,70 @@ def run_turns(url: str, turns: int) -> dict:
             "max_ms": max(latencies)}
 
 
+def channel_figures(stack: Stack, api, turns: int) -> dict:
+    """Round trips of the same short turns: REST, web chat (POST reply and server push), Telegram."""
+    import threading
+
+    base, texts = stack.rasa_url, ["moi", "mitä osaat", "kiitos"]
+
+    def post(path: str, body: dict, headers: dict | None = None) -> dict:
+        request = urllib.request.Request(base + path, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", **(headers or {})})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+    rest, web, pushed, telegram = [], [], [], []
+    for i in range(turns):
+        t0 = time.perf_counter()
+        post("/webhooks/rest/webhook", {"sender": f"bench-rest-{i % 10}", "message": texts[i % 3]})
+        rest.append((time.perf_counter() - t0) * 1000)
+
+    conversation = post("/webhooks/webchat/session", {})["conversation"]
+    arrivals: dict[str, float] = {}
+    stop = threading.Event()
+
+    def listen() -> None:
+        url = f"{base}/webhooks/webchat/events?conversation={conversation}"
+        while not stop.is_set():
+            with urllib.request.urlopen(url, timeout=60) as stream:
+                for raw in stream:
+                    line = raw.decode("utf-8").strip()
+                    if line.startswith("data:"):
+                        arrivals[json.loads(line[5:])["id"]] = time.perf_counter()
+                    if stop.is_set():
+                        return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    time.sleep(0.5)
+    for i in range(turns):
+        t0 = time.perf_counter()
+        reply = post("/webhooks/webchat/webhook", {"conversation": conversation, "message": texts[i % 3]})
+        web.append((time.perf_counter() - t0) * 1000)
+        last = reply["messages"][-1]["id"]
+        deadline = time.perf_counter() + 10
+        while last not in arrivals and time.perf_counter() < deadline:
+            time.sleep(0.001)
+        if last in arrivals:
+            pushed.append((arrivals[last] - t0) * 1000)
+    stop.set()
+
+    secret = stack.extra_env.get("TELEGRAM_SECRET_TOKEN", "")
+    for i in range(turns):
+        chat = 900_000 + i % 10
+        before = len(api.sent(chat))
+        update = {"update_id": 5_000_000 + i, "message": {
+            "message_id": i + 1, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "B"}, "text": texts[i % 3]}}
+        t0 = time.monotonic()
+        post("/webhooks/neuvokas_telegram/webhook", update, {"X-Telegram-Bot-Api-Secret-Token": secret})
+        calls = api.wait_for(chat, before + 1, timeout=30)
+        telegram.append((calls[before].at - t0) * 1000)
+    summary = lambda values: {"p50_ms": percentile(values, 0.5), "p95_ms": percentile(values, 0.95), "n": len(values)}
+    return {"rest": summary(rest), "web_post": summary(web), "web_push": summary(pushed),
+            "telegram_first_send": summary(telegram)}
+
+
 def directory_figures(queries: int = 2000) -> dict:
     """Import time of the demo data and of a generated 10,000-channel PTV file; query latency."""
     import json as _json
@@ -103,7 +168,8 @@ def directory_figures(queries: int = 2000) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas bench", description=__doc__)
     parser.add_argument("--turns", type=int, default=200)
-    parser.add_argument("--url", help="an already running Rasa server")
+    parser.add_argument("--channel-turns", type=int, default=50, help="turns per channel for the channel figures")
+    parser.add_argument("--url", help="an already running Rasa server (REST figures only)")
     parser.add_argument("--directory-only", action="store_true", help="only the service directory figures")
     args = parser.parse_args(argv)
     figures = directory_figures()
@@ -112,19 +178,36 @@ def main(argv: list[str] | None = None) -> int:
           f"query (nearest + phone/e-services) p50 {figures['query_p50_ms']:.2f} ms, p95 {figures['query_p95_ms']:.2f} ms")
     if args.directory_only:
         return 0
+    channels = None
     if args.url:
         result = run_turns(args.url.rstrip("/"), args.turns)
     else:
+        from tests.fakes.bot_api import FakeBotApi  # the same fake Bot API server the tests use
+
         model = ensure_model(Settings.from_env().models_dir)
+        token = "7000000001:AAE-bench-" + secrets.token_hex(8)
+        api = FakeBotApi(token).start()
         with tempfile.TemporaryDirectory() as var:
             stack = Stack(model=model, var_dir=Path(var), rasa_port=free_port(), action_port=free_port(),
-                          api_token=secrets.token_urlsafe(16), log_dir=Path(var) / "logs")
+                          api_token=secrets.token_urlsafe(16), log_dir=Path(var) / "logs",
+                          extra_env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": api.base_url,
+                                     "TELEGRAM_SECRET_TOKEN": secrets.token_urlsafe(16), "TELEGRAM_MODE": "webhook"})
             started = time.monotonic()
             with stack:
                 print(f"stack start (Redis, action server, Rasa with model): {time.monotonic() - started:.1f} s")
                 run_turns(stack.rasa_url, 10)  # warm-up, not counted
                 result = run_turns(stack.rasa_url, args.turns)
+                if args.channel_turns:
+                    channels = channel_figures(stack, api, args.channel_turns)
+        api.stop()
     print(f"sequential REST turns: {result['turns']}, errors: {result['errors']}")
     print(f"latency ms: p50 {result['p50_ms']:.0f}  p95 {result['p95_ms']:.0f}  "
           f"mean {result['mean_ms']:.0f}  max {result['max_ms']:.0f}")
+    if channels:
+        names = {"rest": "REST POST (reference)", "web_post": "web chat POST with replies",
+                 "web_push": "web chat reply on the SSE stream", "telegram_first_send": "Telegram update to first sendMessage"}
+        print(f"channel round trips, same short turns ({channels['rest']['n']} each):")
+        for key, name in names.items():
+            figure = channels[key]
+            print(f"  {name:40s} p50 {figure['p50_ms']:.0f} ms  p95 {figure['p95_ms']:.0f} ms")
     return 1 if result["errors"] else 0

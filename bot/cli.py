@@ -54,6 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     log(f"Rasa HTTP API:   {stack.rasa_url}  (token in RASA_API_TOKEN or printed once: {token})")
     log(f"action server:   {stack.action_url}")
     log(f"Redis:           {stack.redis_url}")
+    log(f"Telegram:        {stack.telegram.status()}")
     log("Ctrl-C stops everything")
     try:
         while not stopping:

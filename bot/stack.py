@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings, TelegramSettings
 
 
 def free_port() -> int:
@@ -67,6 +67,7 @@ class Stack:
     redis_url: Optional[str] = None
     api_token: Optional[str] = None
     log_dir: Optional[Path] = None
+    extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -80,6 +81,10 @@ class Stack:
     @property
     def web_chat_url(self) -> str:
         return f"{self.rasa_url}/webhooks/webchat/"
+
+    @property
+    def telegram_webhook_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/neuvokas_telegram/webhook"
 
     # --- Redis -------------------------------------------------------------------------
     def start_redis(self) -> str:
@@ -106,6 +111,7 @@ class Stack:
             "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             "ACTION_ENDPOINT_URL": self.action_url,
             "NEUVOKAS_VAR_DIR": str(self.var_dir),
+            "REDIS_URL": self.redis_url or "",
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB": str(self.var_dir / "tracker.db"),
             "REDIS_HOST": parsed.hostname or "127.0.0.1",
@@ -116,6 +122,7 @@ class Stack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
         })
+        env.update(self.extra_env)
         return env
 
     def start_action_server(self) -> None:
@@ -135,12 +142,23 @@ class Stack:
         status = f"{self.rasa_url}/status" + (f"?token={self.api_token}" if self.api_token else "")
         wait_until(lambda: http_ok(status, timeout=5), timeout, "Rasa server", self.processes["rasa"])
 
+    def start_telegram_polling(self) -> None:
+        """Development mode without a public URL: a poller relays Telegram's updates to the webhook."""
+        self._spawn("telegram-poll", [sys.executable, "-m", "channels.telegram_poll",
+                                      "--webhook", self.telegram_webhook_url])
+
+    @property
+    def telegram(self) -> TelegramSettings:
+        return Settings.from_env(self.env()).telegram
+
     def start(self) -> "Stack":
         self.var_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_redis()
             self.start_action_server()
             self.start_rasa()
+            if self.telegram.enabled and self.telegram.mode == "polling":
+                self.start_telegram_polling()
         except BaseException:
             self.stop()
             raise

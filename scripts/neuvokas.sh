@@ -77,7 +77,31 @@ ensure_venv() {
   fi
 }
 
+# The browser tests need Debian's Chromium (Playwright's own browser download is not used) and
+# axe-core from npm (package-lock.json pins it).
+ensure_test_tools() {
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian packages chromium and chromium-driver (browser tests)"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+      say "The browser tests need Debian's chromium:  sudo apt-get install chromium chromium-driver"
+      exit 1
+    fi
+  fi
+  if ! [ -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      say "The accessibility test needs Node.js and npm (for axe-core):  sudo apt-get install nodejs npm"
+      exit 1
+    fi
+    say "installing axe-core from npm (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error 2> >(grep -v "Unknown user config" >&2)
+  fi
+}
+
 ensure_voikko
 ensure_venv
+[ "${1:-}" = "test" ] && ensure_test_tools
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 exec "$VENV/bin/python" -m bot.cli "$@"

@@ -19,8 +19,11 @@ import pytest
 from bot.model import ensure_model
 from bot.settings import ROOT
 from bot.stack import Stack, free_port
+from tests.fakes.bot_api import FakeBotApi
 
 OUTPUT = ROOT / "tests" / "output"
+TELEGRAM_TOKEN = "7000000001:AAE-test-token-" + secrets.token_hex(8)
+TELEGRAM_SECRET = "webhook-secret-" + secrets.token_hex(8)
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Client:
 
     def __init__(self, base: str, token: str):
         self.base, self.token = base, token
+        self.conversations: dict[str, str] = {}
 
     def post(self, path: str, body: bytes, content_type: str = "application/json") -> Reply:
         request = urllib.request.Request(self.base + path, data=body, method="POST",
@@ -63,8 +67,19 @@ class Client:
     def rest(self, sender: str, message: str) -> Reply:
         return self.post("/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}).encode())
 
-    def web(self, sender: str, message: Any) -> Reply:
-        return self.post("/webhooks/webchat/webhook", json.dumps({"sender": sender, "message": message}).encode())
+    def conversation(self, sender: str) -> str:
+        """The web chat's signed conversation id standing for `sender` in a test."""
+        if sender not in self.conversations:
+            self.conversations[sender] = self.post("/webhooks/webchat/session", b"").body["conversation"]
+        return self.conversations[sender]
+
+    def web(self, sender: str, message: Any, **fields: Any) -> Reply:
+        """A web chat message; the reply's body is the bot's messages, like the REST channel's."""
+        body = {"conversation": self.conversation(sender), "message": message, **fields}
+        reply = self.post("/webhooks/webchat/webhook", json.dumps(body).encode())
+        if reply.status == 200:
+            return Reply(200, [m for m in reply.body["messages"] if m["role"] != "user"])
+        return reply
 
     def parse(self, text: str) -> dict:
         return self.post(f"/model/parse?token={self.token}", json.dumps({"text": text}).encode()).body
@@ -80,10 +95,23 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
+def telegram_api():
+    """The fake Telegram Bot API the stack's Telegram channel talks to (base_url)."""
+    api = FakeBotApi(TELEGRAM_TOKEN).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeBotApi):
     var_dir = tmp_path_factory.mktemp("var")
+    logs = OUTPUT / "logs"
+    for old in logs.glob("*.log"):
+        old.unlink()
     stack = Stack(model=model_path, var_dir=var_dir, rasa_port=free_port(), action_port=free_port(),
-                  api_token=secrets.token_urlsafe(16), log_dir=OUTPUT / "logs")
+                  api_token=secrets.token_urlsafe(16), log_dir=logs,
+                  extra_env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+                             "TELEGRAM_API_BASE_URL": telegram_api.base_url, "TELEGRAM_MODE": "webhook"})
     started = time.monotonic()
     stack.start()
     print(f"\nstack started in {time.monotonic() - started:.1f} s")

@@ -71,6 +71,7 @@ def answer(directory: Directory, service_type: str, place: Place, question: str 
                               "phone": s.channel.phone or None, "url": None, "open_now": False,
                               "distance_km": None if s.distance_km is None else round(s.distance_km, 1),
                               "kind": s.channel.kind, "demo": s.channel.demo,
+                              "latitude": s.stop.lat, "longitude": s.stop.lon,
                               "stop": {"place": s.stop.place, "date": s.stop.day.isoformat(),
                                        "from": s.stop.start.isoformat("minutes"), "to": s.stop.end.isoformat("minutes")}})
         elif service_type == "mobile_unit":
@@ -88,14 +89,14 @@ def answer(directory: Directory, service_type: str, place: Place, question: str 
             lines.append(t["header"].format(service_name=_capital(name), place=place.name))
             for m in locations:
                 lines.append(_location_line(m, moment))
-                items.append(m.as_item())
+                items.append({**m.as_item(), "status": status_text(m, moment)})
                 demo = demo or m.channel.demo
         shown_remote = regional_remote or ([] if locations else remote)
         if shown_remote and not locations:
             lines.append(t["header_remote"].format(service_name=_capital(name), municipality=place.municipality))
         for m in shown_remote[:4]:
             lines.append(_remote_line(m, moment))
-            items.append(m.as_item())
+            items.append({**m.as_item(), "status": status_text(m, moment)})
             demo = demo or m.channel.demo
         if not locations and not shown_remote:
             lines.append(t["nothing_regional"].format(service_name=name))

@@ -35,7 +35,7 @@ class Match:
                 "phone": c.phone or None, "url": c.e_service_url or c.web_url or None,
                 "open_now": self.status.open_now,
                 "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
-                "kind": c.kind, "demo": c.demo}
+                "kind": c.kind, "demo": c.demo, "latitude": c.lat, "longitude": c.lon}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""The web chat's message log in Redis: one stream per conversation.
+
+Every message of a conversation (the resident's, the bot's, later an advisor's) is appended to a
+Redis stream; the browser reads it over Server-Sent Events and, after a network drop or a page
+reload, asks for what came after the last id it saw, so nothing is lost or shown twice. Any
+process sharing the Redis (several Rasa servers, the advisor console) can append.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any, Optional
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from bot import redis_keys
+
+logger = logging.getLogger(__name__)
+
+STREAM_ID = re.compile(r"^(0|\d{1,20}-\d{1,20})$")
+OutboxError = (RedisError, OSError)
+
+
+class WebOutbox:
+    """Append to and read from the conversation streams; the Redis client is made on first use."""
+
+    def __init__(self, redis_url: str, retention_seconds: int = 30 * 24 * 3600, max_messages: int = 2000) -> None:
+        self.redis_url = redis_url
+        self.retention_seconds = retention_seconds
+        self.max_messages = max_messages
+        self._client: Optional[aioredis.Redis] = None
+
+    @property
+    def client(self) -> aioredis.Redis:
+        if self._client is None:
+            self._client = aioredis.from_url(self.redis_url, decode_responses=True, socket_connect_timeout=2,
+                                             socket_timeout=30, health_check_interval=15)
+        return self._client
+
+    async def append(self, conversation: str, message: dict[str, Any]) -> str:
+        key = redis_keys.web_stream(conversation)
+        item = {**message, "ts": round(time.time(), 3)}
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(key, {"m": json.dumps(item, ensure_ascii=False)}, maxlen=self.max_messages, approximate=True)
+            pipe.expire(key, self.retention_seconds)
+            stream_id, _ = await pipe.execute()
+        return stream_id
+
+    async def read(self, conversation: str, after: str = "0", block_ms: Optional[int] = None,
+                   count: int = 500) -> list[dict[str, Any]]:
+        """Messages after the stream id `after`, oldest first; waits up to `block_ms` for new ones."""
+        if not STREAM_ID.match(after):
+            after = "0"
+        result = await self.client.xread({redis_keys.web_stream(conversation): after}, count=count, block=block_ms)
+        messages = []
+        for _key, entries in result or []:
+            for stream_id, fields in entries:
+                try:
+                    item = json.loads(fields.get("m", "{}"))
+                except json.JSONDecodeError:
+                    continue
+                item["id"] = stream_id
+                messages.append(item)
+        return messages
+
+    async def first_time(self, conversation: str, client_id: str, ttl_seconds: int = 24 * 3600) -> bool:
+        """True the first time a resident's message id is seen: a resend after a drop is not re-run."""
+        return bool(await self.client.set(redis_keys.web_seen(conversation, client_id), "1", nx=True, ex=ttl_seconds))
+
+    async def delete(self, conversation: str) -> None:
+        keys = [redis_keys.web_stream(conversation)]
+        async for key in self.client.scan_iter(match=redis_keys.web_seen(conversation, "*"), count=500):
+            keys.append(key)
+        await self.client.delete(*keys)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
