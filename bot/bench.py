@@ -63,7 +63,10 @@ def run_turns(url: str, turns: int) -> dict:
 
 
 def channel_figures(stack: Stack, api, turns: int) -> dict:
-    """Round trips of the same short turns: REST, web chat (POST reply and server push), Telegram."""
+    """Round trips of the same short turns: REST, web chat (POST reply and server push), Telegram.
+
+    Each channel gets one conversation of `turns` turns, so the tracker grows alike in all three.
+    """
     import threading
 
     base, texts = stack.rasa_url, ["moi", "mitä osaat", "kiitos"]
@@ -75,9 +78,10 @@ def channel_figures(stack: Stack, api, turns: int) -> dict:
             return json.loads(response.read() or b"null")
 
     rest, web, pushed, telegram = [], [], [], []
+    rest_sender = "bench-rest-" + secrets.token_hex(4)
     for i in range(turns):
         t0 = time.perf_counter()
-        post("/webhooks/rest/webhook", {"sender": f"bench-rest-{i % 10}", "message": texts[i % 3]})
+        post("/webhooks/rest/webhook", {"sender": rest_sender, "message": texts[i % 3]})
         rest.append((time.perf_counter() - t0) * 1000)
 
     conversation = post("/webhooks/webchat/session", {})["conversation"]
@@ -112,7 +116,7 @@ def channel_figures(stack: Stack, api, turns: int) -> dict:
 
     secret = stack.extra_env.get("TELEGRAM_SECRET_TOKEN", "")
     for i in range(turns):
-        chat = 900_000 + i % 10
+        chat = 900_001
         before = len(api.sent(chat))
         update = {"update_id": 5_000_000 + i, "message": {
             "message_id": i + 1, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
