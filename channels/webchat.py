@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -125,6 +125,16 @@ class WebChatInput(InputChannel):
     def _conversation(self, value: Any) -> Optional[str]:
         return conversation_ids.sender_of(self.key, value)
 
+    def _posted(self, request: Request) -> Union[HTTPResponse, Tuple[dict, str]]:
+        """The JSON body and the sender of its signed conversation id, or the 4xx that says why not."""
+        data = _json_object(request)
+        if isinstance(data, HTTPResponse):
+            return data
+        sender = self._conversation(data.get("conversation"))
+        if sender is None:
+            return _error(403, text("bad_conversation"))
+        return data, sender
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         chat = Blueprint("webchat", __name__)
 
@@ -165,12 +175,10 @@ class WebChatInput(InputChannel):
 
         @chat.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            data = _json_object(request)
-            if isinstance(data, HTTPResponse):
-                return data
-            sender = self._conversation(data.get("conversation"))
-            if sender is None:
-                return _error(403, text("bad_conversation"))
+            posted = self._posted(request)
+            if isinstance(posted, HTTPResponse):
+                return posted
+            data, sender = posted
             message, shown, client_id = data.get("message", ""), data.get("shown"), data.get("client_id")
             if not isinstance(message, str):
                 return _error(400, text("message_missing"))
@@ -256,12 +264,10 @@ class WebChatInput(InputChannel):
 
         @chat.route("/delete", methods=["POST"])
         async def delete(request: Request) -> HTTPResponse:
-            data = _json_object(request)
-            if isinstance(data, HTTPResponse):
-                return data
-            sender = self._conversation(data.get("conversation"))
-            if sender is None:
-                return _error(403, text("bad_conversation"))
+            posted = self._posted(request)
+            if isinstance(posted, HTTPResponse):
+                return posted
+            _, sender = posted
             try:
                 if self.outbox is not None:
                     await self.outbox.delete(sender)
