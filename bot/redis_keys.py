@@ -26,3 +26,52 @@ def telegram_button(digest: str) -> str:
 def telegram_update(update_id: int) -> str:
     """Marks a Telegram update as taken (Telegram re-sends an update until it gets a 200)."""
     return f"{PREFIX}tg:update:{update_id}"
+
+
+# --- advisor handoff (bot/handoff/queue.py) ----------------------------------------------------
+HANDOFF = f"{PREFIX}handoff:"
+
+
+def handoff_chat(chat_id: str) -> str:
+    """A hash: one chat's handoff record (conversation, team, level, state, advisor, times...)."""
+    return f"{HANDOFF}chat:{chat_id}"
+
+
+def handoff_queue(team: str) -> str:
+    """A sorted set of the team's waiting chats, scored by urgency and then waiting time."""
+    return f"{HANDOFF}queue:{team}"
+
+
+def handoff_claimed() -> str:
+    """A sorted set of claimed chats, scored by the advisor's last activity (for the timeout)."""
+    return f"{HANDOFF}claimed"
+
+
+def handoff_active(conversation: str) -> str:
+    """The chat id a conversation is in while it is queued or with an advisor."""
+    return f"{HANDOFF}active:{conversation}"
+
+
+def handoff_handled(team: str) -> str:
+    """A list of the team's recent handling times in seconds (for the wait estimate)."""
+    return f"{HANDOFF}handled:{team}"
+
+
+def handoff_advisors(team: str) -> str:
+    """A sorted set of the team's advisors, scored by their console's last heartbeat."""
+    return f"{HANDOFF}advisors:{team}"
+
+
+def handoff_messages(chat_id: str) -> str:
+    """A stream: the messages between the resident and advisors in one chat."""
+    return f"{HANDOFF}messages:{chat_id}"
+
+
+def handoff_events() -> str:
+    """A stream of queue changes, read by the consoles for live updates."""
+    return f"{HANDOFF}events"
+
+
+def handoff_callbacks() -> str:
+    """A hash of callback requests (soittopyynnöt) by id."""
+    return f"{HANDOFF}callbacks"

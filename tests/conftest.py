@@ -95,6 +95,24 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory):
+    """A redis-server of the tests' own on a free port (no persistence), for unit tests of Redis code."""
+    import subprocess
+
+    from bot.stack import _redis_ping, redis_binary, wait_until
+
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: _redis_ping(port), 20, "redis-server", process)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
 def telegram_api():
     """The fake Telegram Bot API the stack's Telegram channel talks to (base_url)."""
     api = FakeBotApi(TELEGRAM_TOKEN).start()
