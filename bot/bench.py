@@ -130,6 +130,59 @@ def channel_figures(stack: Stack, api, turns: int) -> dict:
             "telegram_first_send": summary(telegram)}
 
 
+def queue_figures(waiting: int = 10_000, samples: int = 1000) -> dict:
+    """Handoff queue latencies with `waiting` chats in line, on a redis-server of our own (AOF on)."""
+    import asyncio
+    import dataclasses
+    import random
+    import subprocess
+
+    from bot import redis_keys
+    from bot.handoff.config import load
+    from bot.handoff.queue import HandoffQueue
+    from bot.stack import _redis_ping, redis_binary, wait_until
+
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        server = subprocess.Popen([redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", folder,
+                                   "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: _redis_ping(port), 20, "redis-server", server)
+            config = dataclasses.replace(load(), max_queue=waiting + samples + 10)
+            queue = HandoffQueue(f"redis://127.0.0.1:{port}/0", config=config)
+            levels = [None, "SAME_DAY", "ROUTINE", "EMERGENCY_DEPT", "SELF_CARE"]
+            rng = random.Random(11)
+
+            async def measure() -> dict:
+                enqueue, position, claim = [], [], []
+                ids = []
+                for i in range(waiting + samples):
+                    t0 = time.perf_counter()
+                    result = await queue.enqueue(f"bench-{i}", "webchat", rng.choice(["health", "social"]),
+                                                 rng.choice(levels), summary="kuume 3 pv", check_hours=False)
+                    enqueue.append((time.perf_counter() - t0) * 1000)
+                    ids.append(result.chat.id)
+                for chat_id in rng.sample(ids, samples):
+                    t0 = time.perf_counter()
+                    await queue.position(chat_id)
+                    position.append((time.perf_counter() - t0) * 1000)
+                for chat_id in rng.sample(ids, samples):
+                    t0 = time.perf_counter()
+                    await queue.claim(chat_id, "bench-advisor")
+                    claim.append((time.perf_counter() - t0) * 1000)
+                left = sum([await queue.client.zcard(redis_keys.handoff_queue(t)) for t in ("health", "social")])
+                await queue.close_client()
+                figure = lambda v: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "p99": percentile(v, 0.99)}
+                return {"waiting_after": left, "enqueue": figure(enqueue), "position": figure(position),
+                        "claim": figure(claim)}
+
+            return asyncio.new_event_loop().run_until_complete(measure())
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
 def directory_figures(queries: int = 2000) -> dict:
     """Import time of the demo data and of a generated 10,000-channel PTV file; query latency."""
     import json as _json
@@ -175,7 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--channel-turns", type=int, default=50, help="turns per channel for the channel figures")
     parser.add_argument("--url", help="an already running Rasa server (REST figures only)")
     parser.add_argument("--directory-only", action="store_true", help="only the service directory figures")
+    parser.add_argument("--queue-only", action="store_true", help="only the handoff queue figures")
     args = parser.parse_args(argv)
+    queue = queue_figures()
+    print(f"handoff queue with {queue['waiting_after']} chats waiting (Redis with AOF): "
+          + "; ".join(f"{op} p50 {queue[op]['p50']:.2f} ms, p95 {queue[op]['p95']:.2f} ms, p99 {queue[op]['p99']:.2f} ms"
+                      for op in ("enqueue", "position", "claim")))
+    if args.queue_only:
+        return 0
     figures = directory_figures()
     print(f"directory: demo import {figures['demo_channels']} channels in {figures['demo_import_s']:.2f} s; "
           f"generated PTV file {figures['big_channels']} channels in {figures['big_import_s']:.2f} s; "

@@ -287,3 +287,44 @@ class HandoffQueue:
     async def advisors_online(self, team: str) -> int:
         since = self.clock() - self.config.advisor_online_seconds
         return int(await self.client.zcount(keys.handoff_advisors(team), since, "+inf"))
+
+    # --- relay log and callback requests ---------------------------------------------------------
+    async def add_message(self, chat_id: str, role: str, text: str, author: str = "") -> str:
+        """Appends to the chat's message log (resident ↔ advisor); returns the stream id."""
+        if role not in ("resident", "advisor", "system"):
+            raise ValueError(f"unknown role {role!r}")
+        return await self.client.xadd(keys.handoff_messages(chat_id),
+                                      {"role": role, "text": text, "author": author, "at": repr(self.clock())},
+                                      maxlen=5000, approximate=True)
+
+    async def messages(self, chat_id: str, after: str = "0") -> list[dict[str, str]]:
+        entries = await self.client.xrange(keys.handoff_messages(chat_id), min=f"({after}" if after != "0" else "-")
+        return [{"id": stream_id, **fields} for stream_id, fields in entries]
+
+    async def request_callback(self, conversation: str, team: str, phone: str, preferred_time: str = "",
+                               summary: str = "") -> str:
+        """Stores a callback request (soittopyyntö) for the team's advisors; returns its id."""
+        self.config.team(team)
+        callback_id = secrets.token_hex(8)
+        record = {"id": callback_id, "conversation": conversation, "team": team, "phone": phone,
+                  "preferred_time": preferred_time, "summary": summary, "created_at": self.clock(),
+                  "state": "open", "handled_by": ""}
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.handoff_callbacks(), callback_id, json.dumps(record, ensure_ascii=False))
+            pipe.xadd(keys.handoff_events(), {"event": "callback", "callback": callback_id}, maxlen=10000,
+                      approximate=True)
+            await pipe.execute()
+        return callback_id
+
+    async def callbacks(self, team: Optional[str] = None, state: str = "open") -> list[dict[str, Any]]:
+        records = [json.loads(v) for v in (await self.client.hgetall(keys.handoff_callbacks())).values()]
+        return sorted((r for r in records if r["state"] == state and (team is None or r["team"] == team)),
+                      key=lambda r: r["created_at"])
+
+    async def resolve_callback(self, callback_id: str, by: str) -> bool:
+        raw = await self.client.hget(keys.handoff_callbacks(), callback_id)
+        if raw is None:
+            return False
+        record = {**json.loads(raw), "state": "done", "handled_by": by, "handled_at": self.clock()}
+        await self.client.hset(keys.handoff_callbacks(), callback_id, json.dumps(record, ensure_ascii=False))
+        return True

@@ -189,3 +189,32 @@ def test_close_and_return_to_bot_free_the_conversation(queue, clock):
     assert active is None and again is False and closed.state == State.CLOSED
     with pytest.raises(ValueError):
         run_in_new_loop(HandoffQueue("redis://127.0.0.1:1/0").close("x", "made_up"))
+
+
+def test_message_log_of_a_chat(queue, clock):
+    async def scenario():
+        chat = (await queue.enqueue("a", "webchat", "health", check_hours=False)).chat
+        first = await queue.add_message(chat.id, "resident", "Hei, onko ketään?")
+        await queue.add_message(chat.id, "advisor", "<b>Hei</b>, täällä Sari.", author="sari")
+        return await queue.messages(chat.id), await queue.messages(chat.id, after=first)
+
+    everything, later = run(scenario())
+    assert [(m["role"], m["text"]) for m in everything] == [("resident", "Hei, onko ketään?"),
+                                                            ("advisor", "<b>Hei</b>, täällä Sari.")]
+    assert [m["author"] for m in later] == ["sari"]
+    with pytest.raises(ValueError):
+        run(queue.add_message("x", "bot", "?"))
+
+
+def test_callback_requests(queue, clock):
+    async def scenario():
+        first = await queue.request_callback("a", "social", "040 123 4567", "aamupäivällä", "toimeentulo")
+        clock.now += 5
+        await queue.request_callback("b", "health", "050 765 4321")
+        social = await queue.callbacks("social")
+        assert await queue.resolve_callback(first, by="sari")
+        return social, await queue.callbacks("social"), await queue.callbacks("social", state="done")
+
+    social, open_now, done = run(scenario())
+    assert [c["phone"] for c in social] == ["040 123 4567"] and open_now == []
+    assert done[0]["handled_by"] == "sari"
