@@ -47,6 +47,7 @@ from bot import redis_keys
 from bot.settings import Settings, TelegramSettings
 from bot.text import clean
 from channels.erase import erase_tracker
+from channels.handoff_gate import HandoffGate
 from channels.location import location_message
 from channels.texts import text
 
@@ -289,6 +290,7 @@ class TelegramInput(InputChannel):
         self.telegram = settings.telegram
         self.secret = secret_token_for(self.telegram) if self.telegram.enabled else ""
         self.buttons = ButtonStore(settings.redis_url)
+        self.gate = HandoffGate(settings.redis_url)
         self.application: Optional[Application] = None
         self._ready = asyncio.Lock()
         self._initialized = False
@@ -338,6 +340,9 @@ class TelegramInput(InputChannel):
 
     async def forward(self, chat_id: int, message: str, metadata: Optional[dict] = None) -> None:
         assert self.on_new_message is not None
+        _, bot_answers = await self.gate.intercept(f"{SENDER_PREFIX}{chat_id}", message)
+        if not bot_answers:  # an advisor's chat: the message waits in their log
+            return
         await self.on_new_message(UserMessage(message, self.output(), f"{SENDER_PREFIX}{chat_id}",
                                               input_channel=self.name(), metadata=metadata))
 
@@ -421,6 +426,7 @@ class TelegramInput(InputChannel):
             if self.application is not None and self._initialized:
                 await self.application.shutdown()
             await self.buttons.close()
+            await self.gate.close()
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -29,6 +29,7 @@ from bot.settings import Settings
 from bot.text import clean
 from channels import conversation_ids, request_guard
 from channels.erase import erase_tracker
+from channels.handoff_gate import HandoffGate
 from channels.location import coordinates, location_message
 from channels.outbox import STREAM_ID, OutboxError, WebOutbox
 from channels.texts import text
@@ -109,6 +110,7 @@ class WebChatInput(InputChannel):
         self.settings = settings or Settings.from_env()
         self._key: Optional[bytes] = None
         self._outbox: Optional[WebOutbox] = None
+        self.gate = HandoffGate(self.settings.redis_url)
 
     @property
     def key(self) -> bytes:
@@ -146,6 +148,7 @@ class WebChatInput(InputChannel):
         async def close_outbox(app, loop) -> None:
             if self._outbox is not None:
                 await self._outbox.close()
+            await self.gate.close()
 
         @chat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
@@ -207,6 +210,10 @@ class WebChatInput(InputChannel):
             if client_id:
                 user_item["client_id"] = client_id
             user_item["id"] = await append_or_local(self.outbox, sender, user_item)
+            chat, bot_answers = await self.gate.intercept(sender, shown_text if metadata else text_in)
+            if not bot_answers:  # an advisor's chat: the message waits in their log
+                return response.json({"conversation": data["conversation"], "messages": [user_item],
+                                      "relayed": chat.state.value})
             output = WebOutput(self.outbox, sender)
             try:
                 await on_new_message(UserMessage(text_in, output, sender, input_channel=self.name(),

@@ -79,6 +79,8 @@ RED_FLAGS = [
     ("isä hakkaa äitiä", "violence"),
     ("poikaystävä uhkaa tappaa", "violence"),
     ("sillä on veitsi kädessä", "violence"),
+    ("mies uhkaa minua veitsellä nyt", "violence"),
+    ("ex heiluttaa puukkoa oven takana", "violence"),
     ("pelkään henkeni puolesta", "violence"),
     ("olen lukittautunut vessaan, mies raivoaa", "violence"),
     ("joku yrittää murtautua sisään", "violence"),
