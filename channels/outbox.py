@@ -17,6 +17,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from bot import redis_keys
+from bot.redis_client import async_client
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,7 @@ class WebOutbox:
     @property
     def client(self) -> aioredis.Redis:
         if self._client is None:
-            self._client = aioredis.from_url(self.redis_url, decode_responses=True, socket_connect_timeout=2,
-                                             socket_timeout=30, health_check_interval=15)
+            self._client = async_client(self.redis_url, socket_timeout=30)
         return self._client
 
     async def append(self, conversation: str, message: dict[str, Any]) -> str:

@@ -44,6 +44,7 @@ from telegram.ext import (
 )
 
 from bot import redis_keys
+from bot.redis_client import async_client
 from bot.settings import Settings, TelegramSettings
 from bot.text import clean
 from channels.erase import erase_tracker
@@ -173,10 +174,7 @@ class ButtonStore:
     @property
     def client(self):
         if self._client is None and self.redis_url:
-            import redis.asyncio as aioredis
-
-            self._client = aioredis.from_url(self.redis_url, decode_responses=True, socket_connect_timeout=2,
-                                             socket_timeout=5)
+            self._client = async_client(self.redis_url, socket_timeout=5)
         return self._client
 
     async def data_for(self, payload: str) -> str:

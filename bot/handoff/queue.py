@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 
 from bot import redis_keys as keys
 from bot.handoff.config import HandoffConfig, load
+from bot.redis_client import async_client
 
 # Urgency ranks: the more urgent, the smaller (EMERGENCY never queues: it gets 112 at once).
 URGENCY = {"EMERGENCY": 0, "EMERGENCY_DEPT": 1, "SAME_DAY": 2, "ROUTINE": 3, "SELF_CARE": 4}
@@ -155,8 +156,7 @@ class HandoffQueue:
     @property
     def client(self) -> aioredis.Redis:
         if self._client is None:
-            self._client = aioredis.from_url(self.redis_url, decode_responses=True, socket_connect_timeout=2,
-                                             socket_timeout=10)
+            self._client = async_client(self.redis_url)
         return self._client
 
     async def close_client(self) -> None:
