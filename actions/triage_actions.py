@@ -13,6 +13,8 @@ from bot.directory.store import default_directory
 from bot.places import default_gazetteer
 from bot.triage import advice, engine
 
+# Results after which an advisor's look helps (EMERGENCY and EMERGENCY_DEPT must not wait in a chat queue).
+ADVISOR_LEVELS = ("SAME_DAY", "ROUTINE")
 KIND_OF_INTENT = {"report_symptom": "symptom", "report_situation": "situation"}
 
 
@@ -106,4 +108,6 @@ class ActionTriageResult(Action):
         dispatcher.utter_message(text=text)
         for payload in payloads:
             dispatcher.utter_message(json_message=payload)
+        if engine.result(state).level in ADVISOR_LEVELS:  # a professional should look: offer an advisor
+            dispatcher.utter_message(response="utter_offer_advisor")
         return events + [SlotSet("triage_summary", engine.summary(state))]

@@ -222,6 +222,68 @@ def directory_figures(queries: int = 2000) -> dict:
             "big_import_s": big_s, "query_p50_ms": percentile(latencies, 0.5), "query_p95_ms": percentile(latencies, 0.95)}
 
 
+def handoff_figures(stack: Stack, api, chats: int) -> dict:
+    """Through the running console: claim over HTTP, and an advisor's reply until it reaches the
+    resident (the web chat's stream; Telegram's sendMessage at the fake Bot API)."""
+    import asyncio
+
+    import redis as sync_redis
+    import requests
+
+    from bot import redis_keys
+    from bot.handoff.queue import HandoffQueue
+    from console.users import UserStore
+
+    password = secrets.token_urlsafe(16)
+    UserStore(stack.var_dir / "console_users.json").add("bench", "advisor", password, ["health"], replace=True)
+    http = requests.Session()
+    csrf = http.post(f"{stack.console_url}/api/login", json={"username": "bench", "password": password},
+                     timeout=30).json()["csrf"]
+    headers = {"X-CSRF-Token": csrf}
+
+    async def enqueue_all() -> list[tuple[str, str]]:
+        queue = HandoffQueue(stack.redis_url)
+        made = []
+        for i in range(chats):
+            channel, conversation = (("neuvokas_telegram", f"telegram-{900000 + i}") if i % 2
+                                     else ("webchat", f"web-bench{i}-{secrets.token_hex(4)}"))
+            chat = (await queue.enqueue(conversation, channel, "health", "ROUTINE", check_hours=False)).chat
+            made.append((chat.id, conversation))
+        await queue.close_client()
+        return made
+
+    made = asyncio.run(enqueue_all())
+    r = sync_redis.Redis.from_url(stack.redis_url, decode_responses=True)
+    claim, web, telegram = [], [], []
+    for chat_id, conversation in made:
+        t0 = time.perf_counter()
+        ok = http.post(f"{stack.console_url}/api/chats/{chat_id}/claim", headers=headers, timeout=30).status_code
+        claim.append((time.perf_counter() - t0) * 1000)
+        assert ok == 200, ok
+    time.sleep(1)  # let the "advisor joined" notices go out first
+    for chat_id, conversation in made:
+        before = len(api.sent(int(conversation.split("-")[1]))) if conversation.startswith("telegram-") else 0
+        last = r.xrevrange(redis_keys.web_stream(conversation), count=1)
+        after = last[0][0] if last else "0"
+        t0 = time.perf_counter()
+        http.post(f"{stack.console_url}/api/chats/{chat_id}/reply", json={"text": "Hei, olen neuvoja."},
+                  headers=headers, timeout=30)
+        if conversation.startswith("telegram-"):
+            api.wait_for(int(conversation.split("-")[1]), before + 1, timeout=30)
+            telegram.append((time.perf_counter() - t0) * 1000)
+        else:
+            while not r.xread({redis_keys.web_stream(conversation): after}, count=1, block=100):
+                if time.perf_counter() - t0 > 30:
+                    raise TimeoutError("the advisor's reply did not reach the web chat")
+            web.append((time.perf_counter() - t0) * 1000)
+    r.close()
+
+    def stats(values: list[float]) -> dict:
+        return {"n": len(values), "p50_ms": percentile(values, 0.5), "p99_ms": percentile(values, 0.99)}
+
+    return {"claim": stats(claim), "reply_web": stats(web), "reply_telegram": stats(telegram)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas bench", description=__doc__)
     parser.add_argument("--turns", type=int, default=200)
@@ -242,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
           f"query (nearest + phone/e-services) p50 {figures['query_p50_ms']:.2f} ms, p95 {figures['query_p95_ms']:.2f} ms")
     if args.directory_only:
         return 0
-    channels = None
+    channels = handoff = None
     if args.url:
         result = run_turns(args.url.rstrip("/"), args.turns)
     else:
@@ -253,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         api = FakeBotApi(token).start()
         with tempfile.TemporaryDirectory() as var:
             stack = Stack(model=model, var_dir=Path(var), rasa_port=free_port(), action_port=free_port(),
+                          console_port=free_port(),
                           api_token=secrets.token_urlsafe(16), log_dir=Path(var) / "logs",
                           extra_env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": api.base_url,
                                      "TELEGRAM_SECRET_TOKEN": secrets.token_urlsafe(16), "TELEGRAM_MODE": "webhook"})
@@ -263,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_turns(stack.rasa_url, args.turns)
                 if args.channel_turns:
                     channels = channel_figures(stack, api, args.channel_turns)
+                    handoff = handoff_figures(stack, api, args.channel_turns * 2)
         api.stop()
     print(f"sequential REST turns: {result['turns']}, errors: {result['errors']}")
     print(f"latency ms: p50 {result['p50_ms']:.0f}  p95 {result['p95_ms']:.0f}  "
@@ -274,4 +338,10 @@ def main(argv: list[str] | None = None) -> int:
         for key, name in names.items():
             figure = channels[key]
             print(f"  {name:40s} p50 {figure['p50_ms']:.0f} ms  p95 {figure['p95_ms']:.0f} ms")
+    if handoff:
+        print(f"advisor console over HTTP ({handoff['claim']['n']} chats): "
+              f"claim p50 {handoff['claim']['p50_ms']:.1f} ms, p99 {handoff['claim']['p99_ms']:.1f} ms; "
+              f"reply until it reaches the resident: web p50 {handoff['reply_web']['p50_ms']:.0f} ms, "
+              f"p99 {handoff['reply_web']['p99_ms']:.0f} ms; Telegram p50 {handoff['reply_telegram']['p50_ms']:.0f} ms, "
+              f"p99 {handoff['reply_telegram']['p99_ms']:.0f} ms")
     return 1 if result["errors"] else 0

@@ -14,6 +14,7 @@ import time
 from bot.model import ensure_model
 from bot.settings import ROOT, Settings
 from bot.stack import Stack
+from console.users import default_store
 
 
 def log(message: str) -> None:
@@ -30,7 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     model = ensure_model(settings.models_dir, log=log)
     token = settings.api_token or secrets.token_urlsafe(24)
     stack = Stack(model=model, var_dir=settings.var_dir, host=settings.host,
-                  rasa_port=settings.rasa_port, action_port=settings.action_port,
+                  rasa_port=settings.rasa_port, action_port=settings.action_port, console_port=settings.console_port,
                   redis_url=settings.redis_url, api_token=token)
     stopping = False
 
@@ -42,7 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, stop)
     started = time.monotonic()
-    log("starting Redis, the action server and the Rasa server (the Rasa server takes a minute)")
+    log("starting Redis, the action server, the Rasa server (it takes a minute) and the advisor console")
     try:
         stack.start()
     except Exception as error:  # noqa: BLE001 - shown to the operator, processes already stopped
@@ -54,6 +55,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     log(f"Rasa HTTP API:   {stack.rasa_url}  (token in RASA_API_TOKEN or printed once: {token})")
     log(f"action server:   {stack.action_url}")
     log(f"Redis:           {stack.redis_url}")
+    log(f"advisor console: {stack.console_url}/")
+    users = default_store().load()
+    if not any(u.role == "advisor" for u in users.values()):
+        log("  no advisor accounts yet: scripts/neuvokas.sh users add NAME --role advisor --teams health,social")
     log(f"Telegram:        {stack.telegram.status()}")
     log("Ctrl-C stops everything")
     try:
@@ -97,6 +102,12 @@ def cmd_evaluate_triage(args: argparse.Namespace) -> int:
     return evaluate.main(args.extra)
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from console import users
+
+    return users.main(args.extra)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("import-ptv", help="import a PTV service-channel JSON export").set_defaults(func=cmd_import_ptv)
     commands.add_parser("evaluate-triage", help="triage vignettes through the bot (prints figures)").set_defaults(
         func=cmd_evaluate_triage)
+    commands.add_parser("users", help="advisor console users: add, passwd, remove, list", add_help=False).set_defaults(
+        func=cmd_users)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage):
+    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_users):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.extra = rest
     return args.func(args)

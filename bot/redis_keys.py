@@ -75,3 +75,24 @@ def handoff_events() -> str:
 def handoff_callbacks() -> str:
     """A hash of callback requests (soittopyynnöt) by id."""
     return f"{HANDOFF}callbacks"
+
+
+def handoff_outbound() -> str:
+    """A stream of messages to residents (advisor replies, queue status), delivered by the relay."""
+    return f"{HANDOFF}outbound"
+
+
+def handoff_delivered(entry_id: str) -> str:
+    """Marks an outbound entry as delivered, so a redelivery after a crash does not send it twice."""
+    return f"{HANDOFF}delivered:{entry_id}"
+
+
+# --- advisor console (console/) ----------------------------------------------------------------
+def console_session(session_id: str) -> str:
+    """A hash: one logged-in console session (user, CSRF token); expires when idle."""
+    return f"{PREFIX}console:session:{session_id}"
+
+
+def console_login_failures(username: str) -> str:
+    """A counter of recent failed logins for one user name (login throttling)."""
+    return f"{PREFIX}console:login-failures:{username}"

@@ -37,6 +37,7 @@ class Settings:
     host: str
     rasa_port: int
     action_port: int
+    console_port: int
     redis_url: str | None
     var_dir: Path
     models_dir: Path
@@ -53,6 +54,7 @@ class Settings:
             host=env.get("NEUVOKAS_HOST", "127.0.0.1"),
             rasa_port=int(env.get("RASA_PORT", "5005")),
             action_port=int(env.get("ACTION_PORT", "5055")),
+            console_port=int(env.get("CONSOLE_PORT", "5010")),
             redis_url=env.get("REDIS_URL") or None,
             var_dir=var_dir,
             models_dir=Path(env.get("NEUVOKAS_MODELS_DIR", ROOT / "models")),

@@ -64,6 +64,7 @@ class Stack:
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     action_port: int = 5055
+    console_port: int = 5010
     redis_url: Optional[str] = None
     api_token: Optional[str] = None
     log_dir: Optional[Path] = None
@@ -83,6 +84,10 @@ class Stack:
         return f"{self.rasa_url}/webhooks/webchat/"
 
     @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
+    @property
     def telegram_webhook_url(self) -> str:
         return f"{self.rasa_url}/webhooks/neuvokas_telegram/webhook"
 
@@ -92,16 +97,17 @@ class Stack:
         if self.redis_url:
             return self.redis_url
         port = free_port()
-        data = self.var_dir / "redis"
-        data.mkdir(parents=True, exist_ok=True)
-        self._spawn("redis", [
-            redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-            "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-            "--protected-mode", "yes", "--daemonize", "no",
-        ])
+        self._spawn("redis", self._redis_command(port))
         self.redis_url = f"redis://127.0.0.1:{port}/0"
         wait_until(lambda: _redis_ping(port), 20, "redis-server", self.processes["redis"])
         return self.redis_url
+
+    def _redis_command(self, port: int) -> list[str]:
+        data = self.var_dir / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        return [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--protected-mode", "yes", "--daemonize", "no"]
 
     # --- action server and Rasa --------------------------------------------------------
     def env(self) -> dict[str, str]:
@@ -121,6 +127,8 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_URL": self.rasa_url,
+            "RASA_API_TOKEN": self.api_token or "",
         })
         env.update(self.extra_env)
         return env
@@ -142,6 +150,31 @@ class Stack:
         status = f"{self.rasa_url}/status" + (f"?token={self.api_token}" if self.api_token else "")
         wait_until(lambda: http_ok(status, timeout=5), timeout, "Rasa server", self.processes["rasa"])
 
+    def start_console(self) -> None:
+        """The advisor console; it also runs the handoff relay, notifier and claim timeout."""
+        self._spawn("console", [sys.executable, "-m", "console", "--host", self.host,
+                                "--port", str(self.console_port)])
+        wait_until(lambda: http_ok(f"{self.console_url}/health"), 120, "advisor console", self.processes["console"])
+
+    def restart(self, name: str, kill: bool = True) -> None:
+        """Kills one process (SIGKILL, no clean shutdown) and starts it again, as a crash would."""
+        process = self.processes.pop(name)
+        if kill:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
+        else:
+            _terminate(process)
+        if name == "redis":
+            port = urllib.parse.urlparse(self.redis_url).port
+            self._spawn("redis", self._redis_command(port))
+            wait_until(lambda: _redis_ping(port), 30, "redis-server", self.processes["redis"])
+        else:
+            {"actions": self.start_action_server, "rasa": self.start_rasa, "console": self.start_console,
+             "telegram-poll": self.start_telegram_polling}[name]()
+
     def start_telegram_polling(self) -> None:
         """Development mode without a public URL: a poller relays Telegram's updates to the webhook."""
         self._spawn("telegram-poll", [sys.executable, "-m", "channels.telegram_poll",
@@ -157,6 +190,7 @@ class Stack:
             self.start_redis()
             self.start_action_server()
             self.start_rasa()
+            self.start_console()
             if self.telegram.enabled and self.telegram.mode == "polling":
                 self.start_telegram_polling()
         except BaseException:

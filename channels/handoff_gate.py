@@ -9,10 +9,17 @@ from typing import Optional
 
 from redis.exceptions import RedisError
 
-from bot.handoff.queue import Chat, HandoffQueue
+from bot.handoff.queue import Chat, HandoffQueue, State
 from bot.redflags import default_detector
 
 logger = logging.getLogger(__name__)
+# What a waiting resident writes to leave the queue (the queued message tells them "peru").
+LEAVE_WORDS = {"peru", "peruuta", "peru jonotus", "peruuta jonotus", "lopeta jonotus", "poistu jonosta",
+               "en halua jonottaa", "en tarvitse enää", "ei tarvitse enää"}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().replace("!", " ").replace(".", " ").split())
 
 
 class HandoffGate:
@@ -27,11 +34,25 @@ class HandoffGate:
             chat = await self.queue.active_chat(conversation)
             if chat is None:
                 return None, True
+            if chat.state == State.QUEUED and _normal(text) in LEAVE_WORDS:
+                await self.queue.close(chat.id, "resident_left", by="resident")
+                return None, True  # out of the queue; the bot answers ("Selvä. Miten voin auttaa?")
             await self.queue.add_message(chat.id, "resident", text)
         except (RedisError, OSError) as error:
             logger.warning("handoff gate: Redis unavailable (%s); the bot answers", type(error).__name__)
             return None, True
         return chat, default_detector().detect(text) is not None
+
+    async def resident_left(self, conversation: str) -> None:
+        """The resident deleted their conversation: it leaves the queue (or the advisor's hands)."""
+        if self.queue is None:
+            return
+        try:
+            chat = await self.queue.active_chat(conversation)
+            if chat is not None:
+                await self.queue.close(chat.id, "resident_left", by="resident")
+        except (RedisError, OSError) as error:
+            logger.warning("handoff gate: Redis unavailable (%s)", type(error).__name__)
 
     async def close(self) -> None:
         if self.queue is not None:

@@ -391,6 +391,7 @@ class TelegramInput(InputChannel):
 
     async def _delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id
+        await self.gate.resident_left(f"{SENDER_PREFIX}{chat_id}")
         await erase_tracker(self.agent, f"{SENDER_PREFIX}{chat_id}")
         await self.output().send_text(chat_id, text("tg_deleted"))
 

@@ -276,6 +276,7 @@ class WebChatInput(InputChannel):
                 return posted
             _, sender = posted
             try:
+                await self.gate.resident_left(sender)
                 if self.outbox is not None:
                     await self.outbox.delete(sender)
                 await erase_tracker(request.app.ctx.agent, sender)

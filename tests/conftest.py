@@ -120,21 +120,55 @@ def telegram_api():
     api.stop()
 
 
+def fixed_hours_config(folder: Path) -> Path:
+    """The real handoff configuration with fixed hours, so the tests do not depend on the clock:
+    the health team is always open, the social team never (its callback path is tested)."""
+    import yaml
+
+    from bot.handoff.config import CONFIG
+
+    raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    raw["teams"]["health"].update({"hours": {"mon-sun": "00:00-24:00"}, "holidays": "open"})
+    raw["teams"]["social"]["hours"] = {}
+    path = folder / "handoff.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeBotApi):
     var_dir = tmp_path_factory.mktemp("var")
+    handoff_config = fixed_hours_config(var_dir)
     logs = OUTPUT / "logs"
     for old in logs.glob("*.log"):
         old.unlink()
     stack = Stack(model=model_path, var_dir=var_dir, rasa_port=free_port(), action_port=free_port(),
+                  console_port=free_port(),
                   api_token=secrets.token_urlsafe(16), log_dir=logs,
                   extra_env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-                             "TELEGRAM_API_BASE_URL": telegram_api.base_url, "TELEGRAM_MODE": "webhook"})
+                             "TELEGRAM_API_BASE_URL": telegram_api.base_url, "TELEGRAM_MODE": "webhook",
+                             "NEUVOKAS_HANDOFF_CONFIG": str(handoff_config)})
     started = time.monotonic()
     stack.start()
     print(f"\nstack started in {time.monotonic() - started:.1f} s")
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def accounts(stack: Stack):
+    """Advisor and editor accounts in the stack's console user file."""
+    from tests.console.helpers import make_accounts
+
+    return make_accounts(stack)
+
+
+@pytest.fixture
+def console_as(stack: Stack, accounts):
+    """console_as("sari"): a logged-in console HTTP session."""
+    from tests.console.helpers import login
+
+    return lambda name: login(stack, name)
 
 
 @pytest.fixture(scope="session")
@@ -145,3 +179,8 @@ def client(stack: Stack) -> Client:
 @pytest.fixture
 def sender() -> str:
     return "test-" + uuid.uuid4().hex
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """Tests that kill and restart the shared stack's processes run after every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("restarts") is not None)

@@ -1,6 +1,7 @@
 """Handoff configuration: teams, their hours, the queue limit and timeouts (bot/data/handoff.yml)."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -43,6 +44,8 @@ class HandoffConfig:
     default_handling_minutes: float
     recent_handled: int
     outcomes: tuple[str, ...]
+    texts: dict[str, str]
+    canned: tuple[dict[str, str], ...]
 
     def team(self, team_id: str) -> Team:
         if team_id not in self.teams:
@@ -81,9 +84,16 @@ def parse(raw: dict) -> HandoffConfig:
                          claim_timeout_seconds=int(raw["claim_timeout_seconds"]),
                          advisor_online_seconds=int(raw["advisor_online_seconds"]),
                          default_handling_minutes=float(raw["default_handling_minutes"]),
-                         recent_handled=int(raw["recent_handled"]), outcomes=tuple(raw["outcomes"]))
+                         recent_handled=int(raw["recent_handled"]), outcomes=tuple(raw["outcomes"]),
+                         texts=dict(raw.get("texts") or {}),
+                         canned=tuple({"title": str(c["title"]), "text": str(c["text"])} for c in raw.get("canned") or ()))
+
+
+def load(path: Optional[Path] = None) -> HandoffConfig:
+    """bot/data/handoff.yml, or the file NEUVOKAS_HANDOFF_CONFIG names (a county's own hours)."""
+    return _load(Path(path or os.environ.get("NEUVOKAS_HANDOFF_CONFIG") or CONFIG))
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = CONFIG) -> HandoffConfig:
-    return parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+def _load(path: Path) -> HandoffConfig:
+    return parse(yaml.safe_load(path.read_text(encoding="utf-8")))

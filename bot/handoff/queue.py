@@ -54,6 +54,9 @@ class Chat:
     enqueued_at: float
     claimed_at: float
     last_activity: float
+    advisor_name: str = ""
+    notified: str = ""  # the queue place and wait the resident was last told ("3:12")
+    outcome: str = ""
 
     @classmethod
     def from_hash(cls, chat_id: str, raw: dict[str, str]) -> "Chat":
@@ -62,7 +65,9 @@ class Chat:
                    municipality=raw.get("municipality", ""), language=raw.get("language", "fi"),
                    state=State(raw.get("state", "closed")), advisor=raw.get("advisor", ""),
                    enqueued_at=float(raw.get("enqueued_at") or 0), claimed_at=float(raw.get("claimed_at") or 0),
-                   last_activity=float(raw.get("last_activity") or 0))
+                   last_activity=float(raw.get("last_activity") or 0), notified=raw.get("notified", ""),
+                   advisor_name=raw.get("advisor_name", ""),
+                   outcome=raw.get("outcome", ""))
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "state": self.state.value}
@@ -90,12 +95,13 @@ redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'event', 'queued', 'chat'
 return {'queued', ARGV[1]}
 """
 
-# KEYS: chat hash, claimed set, events. ARGV: chat id, advisor, now, queue key prefix
+# KEYS: chat hash, claimed set, events. ARGV: chat id, advisor, now, queue key prefix, display name
 _CLAIM = """
 if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
 local team = redis.call('HGET', KEYS[1], 'team')
 redis.call('ZREM', ARGV[4] .. team, ARGV[1])
-redis.call('HSET', KEYS[1], 'state', 'claimed', 'advisor', ARGV[2], 'claimed_at', ARGV[3], 'last_activity', ARGV[3])
+redis.call('HSET', KEYS[1], 'state', 'claimed', 'advisor', ARGV[2], 'advisor_name', ARGV[5], 'claimed_at', ARGV[3],
+           'last_activity', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'event', 'claimed', 'chat', ARGV[1], 'advisor', ARGV[2])
 return 1
@@ -221,11 +227,11 @@ class HandoffQueue:
         return max(1, round(position * per_chat / advisors))
 
     # --- advisor side ----------------------------------------------------------------------------
-    async def claim(self, chat_id: str, advisor: str) -> bool:
+    async def claim(self, chat_id: str, advisor: str, display_name: str = "") -> bool:
         """True for exactly one of any number of advisors claiming the same waiting chat."""
         return bool(await self.client.eval(
             _CLAIM, 3, keys.handoff_chat(chat_id), keys.handoff_claimed(), keys.handoff_events(),
-            chat_id, advisor, repr(self.clock()), keys.handoff_queue("")))
+            chat_id, advisor, repr(self.clock()), keys.handoff_queue(""), display_name or advisor))
 
     async def touch(self, chat_id: str) -> None:
         """The advisor did something in the chat: it is not theirs to lose to the timeout yet."""
@@ -271,6 +277,9 @@ class HandoffQueue:
             keys.handoff_active(chat.conversation), keys.handoff_handled(chat.team),
             chat_id, outcome, repr(self.clock()), keys.handoff_queue(""), by, self.config.recent_handled))
 
+    async def mark_notified(self, chat_id: str, position: Optional[int], wait: Optional[int]) -> None:
+        await self.client.hset(keys.handoff_chat(chat_id), "notified", f"{position}:{wait}")
+
     async def waiting(self, team: str, limit: int = 200) -> list[Chat]:
         """The team's queue, most urgent and longest waiting first."""
         ids = await self.client.zrange(keys.handoff_queue(team), 0, limit - 1)
@@ -293,9 +302,34 @@ class HandoffQueue:
         """Appends to the chat's message log (resident ↔ advisor); returns the stream id."""
         if role not in ("resident", "advisor", "system"):
             raise ValueError(f"unknown role {role!r}")
-        return await self.client.xadd(keys.handoff_messages(chat_id),
-                                      {"role": role, "text": text, "author": author, "at": repr(self.clock())},
-                                      maxlen=5000, approximate=True)
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(keys.handoff_messages(chat_id),
+                      {"role": role, "text": text, "author": author, "at": repr(self.clock())},
+                      maxlen=5000, approximate=True)
+            pipe.xadd(keys.handoff_events(), {"event": "message", "chat": chat_id, "role": role},
+                      maxlen=10000, approximate=True)
+            stream_id, _ = await pipe.execute()
+        return stream_id
+
+    async def reply(self, chat: Chat, advisor: str, text: str, display_name: str = "") -> str:
+        """An advisor's reply: logged and queued for delivery in one transaction, so it is never
+        in the log without being on its way to the resident (or the other way round)."""
+        now = repr(self.clock())
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.xadd(keys.handoff_messages(chat.id), {"role": "advisor", "text": text, "author": display_name or advisor,
+                                                       "advisor": advisor, "at": now},
+                      maxlen=5000, approximate=True)
+            pipe.xadd(keys.handoff_outbound(), _outbound(chat, "advisor", text, None, display_name or advisor))
+            pipe.xadd(keys.handoff_events(), {"event": "message", "chat": chat.id, "role": "advisor"},
+                      maxlen=10000, approximate=True)
+            pipe.hset(keys.handoff_chat(chat.id), "last_activity", now)
+            pipe.zadd(keys.handoff_claimed(), {chat.id: float(now)}, xx=True)
+            results = await pipe.execute()
+        return results[0]
+
+    async def notify_resident(self, chat: Chat, text: str, payload: Optional[dict] = None) -> str:
+        """A status message from the system to the resident (queue place, connected, closed)."""
+        return await self.client.xadd(keys.handoff_outbound(), _outbound(chat, "bot", text, payload, ""))
 
     async def messages(self, chat_id: str, after: str = "0") -> list[dict[str, str]]:
         entries = await self.client.xrange(keys.handoff_messages(chat_id), min=f"({after}" if after != "0" else "-")
@@ -328,3 +362,8 @@ class HandoffQueue:
         record = {**json.loads(raw), "state": "done", "handled_by": by, "handled_at": self.clock()}
         await self.client.hset(keys.handoff_callbacks(), callback_id, json.dumps(record, ensure_ascii=False))
         return True
+
+
+def _outbound(chat: Chat, role: str, text: str, payload: Optional[dict], author: str) -> dict[str, str]:
+    return {"chat": chat.id, "conversation": chat.conversation, "channel": chat.channel, "role": role,
+            "text": text, "custom": json.dumps(payload, ensure_ascii=False) if payload else "", "author": author}

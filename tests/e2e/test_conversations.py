@@ -54,11 +54,22 @@ def test_unknown_place_is_asked_again_politely(client, sender):
     assert any("Etelä-Karjalan" in t for t in reply.texts), reply.body
 
 
-def test_request_for_a_person_gets_the_phone_services_and_handoff_payload(client, sender):
+def test_request_for_a_person_asks_the_team_then_queues_with_the_handoff_payload(client, sender):
     reply = client.rest(sender, "haluan puhua ihmisen kanssa")
+    assert "terveyttä vai elämäntilannetta" in reply.texts[0] and reply.custom("handoff") is None
+    reply = client.rest(sender, '/request_human{"handoff_team": "health"}')
     handoff = reply.custom("handoff")
-    assert handoff["state"] == "unavailable"
-    assert "116117" in reply.texts[0]
+    assert handoff["state"] == "queued" and handoff["team"] == "health"
+    assert handoff["position"] >= 1 and handoff["estimated_wait_min"] >= 1
+    assert f"sijalla {handoff['position']}" in reply.texts[0] and "112" in reply.texts[0]
+    assert client.rest(sender, "peru").texts, "leaving the queue: the bot answers again"
+
+
+def test_request_for_a_person_when_the_team_is_closed_gets_the_phone_services(client, sender):
+    reply = client.rest(sender, '/request_human{"handoff_team": "social"}')  # closed in the tests' hours
+    assert reply.custom("handoff") == {"type": "handoff", "state": "unavailable", "team": "social",
+                                       "position": None, "estimated_wait_min": None}
+    assert "09 2525 0111" in reply.texts[0] and "080 005 005" in reply.texts[0] and "112" in reply.texts[0]
 
 
 @pytest.mark.parametrize("text,flag", [

@@ -1,4 +1,5 @@
-"""The run command: starts Redis (AOF under var/), actions and Rasa, prints URLs, stops all on Ctrl-C."""
+"""The run command: starts Redis (AOF under var/), actions, Rasa and the advisor console, prints URLs,
+stops all on Ctrl-C."""
 import json
 import os
 import signal
@@ -34,8 +35,8 @@ def _alive(pid: int) -> bool:
 
 
 def test_run_starts_everything_and_ctrl_c_stops_it(model_path, tmp_path):
-    rasa_port = free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(free_port()),
+    rasa_port, console_port = free_port(), free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(free_port()), "CONSOLE_PORT": str(console_port),
            "NEUVOKAS_VAR_DIR": str(tmp_path / "var"), "RASA_API_TOKEN": "t"}
     env.pop("REDIS_URL", None)
     process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=ROOT, env=env,
@@ -54,6 +55,10 @@ def test_run_starts_everything_and_ctrl_c_stops_it(model_path, tmp_path):
         assert "Ctrl-C stops everything" in output, output[-3000:]
         assert "no training needed" in output
         assert f"http://127.0.0.1:{rasa_port}/webhooks/webchat/" in output
+        assert f"advisor console: http://127.0.0.1:{console_port}/" in output
+        assert "no advisor accounts yet: scripts/neuvokas.sh users add" in output
+        with urllib.request.urlopen(f"http://127.0.0.1:{console_port}/health", timeout=30) as response:
+            assert json.loads(response.read()) == {"status": "ok", "redis": True}
 
         request = urllib.request.Request(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
@@ -65,7 +70,7 @@ def test_run_starts_everything_and_ctrl_c_stops_it(model_path, tmp_path):
         assert any(p.name.startswith("appendonly") for p in redis_dir.iterdir())
 
         children = _children(process.pid)
-        assert len(children) == 3, children  # redis, action server, rasa
+        assert len(children) == 4, children  # redis, action server, rasa, console
         process.send_signal(signal.SIGINT)
         rest = process.communicate(timeout=60)[0]
         assert process.returncode == 0, rest
