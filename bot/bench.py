@@ -242,7 +242,11 @@ def handoff_figures(stack: Stack, api, chats: int) -> dict:
     headers = {"X-CSRF-Token": csrf}
 
     async def enqueue_all() -> list[tuple[str, str]]:
-        queue = HandoffQueue(stack.redis_url)
+        from dataclasses import replace
+
+        from bot.handoff.config import load
+
+        queue = HandoffQueue(stack.redis_url, replace(load(), max_queue=chats + 1000))  # past the demo limit of 30
         made = []
         for i in range(chats):
             channel, conversation = (("neuvokas_telegram", f"telegram-{900000 + i}") if i % 2
