@@ -288,6 +288,100 @@ def handoff_figures(stack: Stack, api, chats: int) -> dict:
     return {"claim": stats(claim), "reply_web": stats(web), "reply_telegram": stats(telegram)}
 
 
+def training_figures() -> dict:
+    """Editors' retraining: a cold full training, then after adding three reviewed examples a full
+    retraining (Rasa's cache warm) and a fine-tune of the first model, in a scratch copy of the data."""
+    import os
+    import shutil
+
+    from bot.editor.training_data import append_example
+    from bot.model import ensure_model
+    from bot.settings import ROOT
+
+    figures = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        root, models = Path(scratch) / "data", Path(scratch) / "models"
+        root.mkdir()
+        for name in ("config.yml", "domain.yml"):
+            shutil.copy(ROOT / name, root / name)
+        shutil.copytree(ROOT / "nlu_data", root / "nlu_data")
+        quiet = lambda message: None  # noqa: E731
+        os.environ["NEUVOKAS_VAR_DIR"] = str(Path(scratch) / "var")
+        started = time.monotonic()
+        first = ensure_model(models, root, log=quiet)
+        figures["full_cold_s"] = time.monotonic() - started
+        for intent, text in (("find_service", "missä täällä on apteekki lähellä"),
+                             ("request_human", "pääsenkö puhumaan jonkun oikean ihmisen kanssa"),
+                             ("out_of_scope", "mikä on huomisen sääennuste")):
+            append_example(intent, text, root)
+        started = time.monotonic()
+        full = ensure_model(models, root, log=quiet)
+        figures["full_warm_s"] = time.monotonic() - started
+        full.unlink()
+        started = time.monotonic()
+        tuned = ensure_model(models, root, log=quiet, finetune_from=first)
+        figures["finetune_s"] = time.monotonic() - started
+        figures["finetune_ok"] = tuned.exists()
+    return figures
+
+
+def review_round_figures() -> dict:
+    """One round of editors' review on real-looking messages (bot/data/review_round.yml): a stack on a
+    scratch copy of the training data, the messages sent over REST, the review list's items assigned
+    to the intended intents, a retraining, and the held-out figures before and after."""
+    import os
+    import shutil
+
+    import yaml
+
+    from bot.editor import cli as editor
+    from bot.editor.evaluate import evaluate, parser_for
+    from bot.review.store import ReviewStore
+    from bot.settings import ROOT
+
+    messages = yaml.safe_load((ROOT / "bot" / "data" / "review_round.yml").read_text(encoding="utf-8"))["messages"]
+    wanted = {m["text"]: m["intent"] for m in messages}
+    with tempfile.TemporaryDirectory() as scratch:
+        root, models, var = Path(scratch) / "data", Path(scratch) / "models", Path(scratch) / "var"
+        root.mkdir()
+        for name in ("config.yml", "domain.yml"):
+            shutil.copy(ROOT / name, root / name)
+        shutil.copytree(ROOT / "nlu_data", root / "nlu_data")
+        before_model = ensure_model(Settings.from_env().models_dir)
+        stack = Stack(model=before_model, var_dir=var, rasa_port=free_port(), action_port=free_port(),
+                      console_port=free_port(), api_token=secrets.token_urlsafe(16), log_dir=var / "logs")
+        with stack:
+            for index, text in enumerate(wanted):
+                body = json.dumps({"sender": f"round-{index}", "message": text}).encode()
+                request = urllib.request.Request(f"{stack.rasa_url}/webhooks/rest/webhook", data=body,
+                                                 headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(request, timeout=60).read()
+            os.environ.update({"REDIS_URL": stack.redis_url, "NEUVOKAS_TRAINING_ROOT": str(root),
+                               "NEUVOKAS_MODELS_DIR": str(models), "NEUVOKAS_VAR_DIR": str(var)})
+            items = ReviewStore(stack.redis_url).items()
+            assigned = 0
+            for item in items:
+                intent = wanted.get(item.text)
+                if intent:
+                    editor.decide(item.id, "assigned", intent, "bench", whole_group=False)
+                    assigned += 1
+        def on_round(parse) -> float:
+            return sum(parse(text)["intent"]["name"] == intent for text, intent in wanted.items()) / len(wanted)
+
+        parse = parser_for(before_model)
+        result = {"sent": len(wanted), "collected": len(items), "assigned": assigned,
+                  "before": {**evaluate(parse), "round": on_round(parse)}}
+        for mode in ("finetune", "full"):
+            started = time.monotonic()
+            model = ensure_model(models, root, log=lambda m: None,
+                                 finetune_from=before_model if mode == "finetune" else None)
+            took = time.monotonic() - started
+            parse = parser_for(model)
+            result[mode] = {**evaluate(parse), "round": on_round(parse), "train_s": took}
+            model.unlink()
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas bench", description=__doc__)
     parser.add_argument("--turns", type=int, default=200)
@@ -295,7 +389,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an already running Rasa server (REST figures only)")
     parser.add_argument("--directory-only", action="store_true", help="only the service directory figures")
     parser.add_argument("--queue-only", action="store_true", help="only the handoff queue figures")
+    parser.add_argument("--training", action="store_true", help="only the editors' training times (takes minutes)")
+    parser.add_argument("--review-round", action="store_true", help="only a round of editors' review (takes minutes)")
     args = parser.parse_args(argv)
+    if args.review_round:
+        r = review_round_figures()
+        print(f"review round: {r['sent']} real-looking messages sent, {r['collected']} collected for review, "
+              f"{r['assigned']} assigned to the intended intents")
+        for key, name in (("before", "before"), ("finetune", "after, fine-tuned"), ("full", "after, full training")):
+            e = r[key]
+            took = f" (trained in {e['train_s']:.0f} s)" if "train_s" in e else ""
+            print(f"  {name:22s} held-out accuracy {e['accuracy']:.3f}, macro-F1 {e['macro_f1']:.3f}; red flags "
+                  f"{e['red_flags']['caught']}/{e['red_flags']['cases']}, false alarms "
+                  f"{e['red_flags']['false_alarms']}/{e['red_flags']['near_misses']}; the round's own messages "
+                  f"{e['round']:.2f} right{took}")
+        return 0
+    if args.training:
+        t = training_figures()
+        print(f"training: full from a cold cache {t['full_cold_s']:.0f} s; after 3 new examples: full retraining "
+              f"{t['full_warm_s']:.0f} s, fine-tune (--finetune, epoch fraction 0.3) {t['finetune_s']:.0f} s"
+              + ("" if t["finetune_ok"] else " (fine-tune failed, fell back to full)"))
+        return 0
     queue = queue_figures()
     print(f"handoff queue with {queue['waiting_after']} chats waiting (Redis with AOF): "
           + "; ".join(f"{op} p50 {queue[op]['p50']:.2f} ms, p95 {queue[op]['p95']:.2f} ms, p99 {queue[op]['p99']:.2f} ms"

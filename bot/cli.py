@@ -27,8 +27,15 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.editor.publish import Registry
+
     settings = Settings.from_env()
-    model = ensure_model(settings.models_dir, log=log)
+    published = Registry(settings.var_dir / "models.json").current
+    if published is not None and published.exists():
+        log(f"serving the published model {published.name} (scripts/neuvokas.sh editor publish/rollback)")
+        model = published
+    else:
+        model = ensure_model(settings.models_dir, log=log)
     token = settings.api_token or secrets.token_urlsafe(24)
     stack = Stack(model=model, var_dir=settings.var_dir, host=settings.host,
                   rasa_port=settings.rasa_port, action_port=settings.action_port, console_port=settings.console_port,
@@ -102,6 +109,12 @@ def cmd_evaluate_triage(args: argparse.Namespace) -> int:
     return evaluate.main(args.extra)
 
 
+def cmd_editor(args: argparse.Namespace) -> int:
+    from bot.editor import cli
+
+    return cli.main(args.extra)
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from console import users
 
@@ -120,8 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_evaluate_triage)
     commands.add_parser("users", help="advisor console users: add, passwd, remove, list", add_help=False).set_defaults(
         func=cmd_users)
+    commands.add_parser("editor", help="content editors: review, assign, validate, train, evaluate, publish, rollback",
+                        add_help=False).set_defaults(func=cmd_editor)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_users):
+    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_users,
+                                     cmd_editor):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.extra = rest
     return args.func(args)

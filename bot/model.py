@@ -6,12 +6,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 from bot.settings import ROOT
 
 # What a trained model depends on. Custom component code is loaded at run time, not trained.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data")
 KEEP_MODELS = 3
+FINETUNE_FRACTION = 0.3  # `rasa train --finetune --epoch-fraction`: the share of the epochs a fine-tune runs
 
 
 def fingerprint(root: Path = ROOT) -> str:
@@ -30,26 +32,43 @@ def model_path(models_dir: Path, root: Path = ROOT) -> Path:
     return models_dir / f"neuvokas-{fingerprint(root)}.tar.gz"
 
 
-def ensure_model(models_dir: Path, root: Path = ROOT, log=print) -> Path:
-    """The model for the current training data, trained first if it does not exist yet."""
+def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: Optional[Path] = None) -> Path:
+    """The model for the current training data, trained first if it does not exist yet.
+
+    With `finetune_from`, the new model starts from that model's weights and trains for a fraction
+    of the epochs (`rasa train --finetune`); when Rasa refuses (a new intent, a changed config),
+    it trains in full.
+    """
     target = model_path(models_dir, root)
     if target.exists():
         log(f"model up to date: {target.name} (no training needed)")
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
-    log(f"training data or config changed: training {target.name}")
+    command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
+               "--data", "nlu_data", "--out", str(models_dir), "--fixed-model-name", target.name[:-7]]
     started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
-         "--data", "nlu_data", "--out", str(models_dir), "--fixed-model-name", target.name[:-7]],
-        cwd=root, check=True,
-    )
+    if finetune_from is not None and finetune_from.exists():
+        log(f"training data changed: fine-tuning {finetune_from.name} into {target.name}")
+        done = subprocess.run(command + ["--finetune", str(finetune_from), "--epoch-fraction", str(FINETUNE_FRACTION)],
+                              cwd=root)
+        if done.returncode == 0 and target.exists():
+            log(f"fine-tuned {target.name} in {time.monotonic() - started:.0f} s")
+            _prune(models_dir, keep={target, finetune_from})
+            return target
+        log("fine-tuning was not possible (new intents or config?): training in full")
+    log(f"training data or config changed: training {target.name}")
+    subprocess.run(command, cwd=root, check=True)
     log(f"trained {target.name} in {time.monotonic() - started:.0f} s")
-    _prune(models_dir, keep=target)
+    _prune(models_dir, keep={target})
     return target
 
 
-def _prune(models_dir: Path, keep: Path) -> None:
+def _prune(models_dir: Path, keep: set[Path]) -> None:
+    """Removes old models, never the published one or those a rollback may need (var/models.json)."""
+    from bot.editor.publish import Registry
+    from bot.settings import Settings
+
+    keep = {p.resolve() for p in keep | Registry(Settings.from_env().var_dir / "models.json").protected()}
     old = sorted(models_dir.glob("neuvokas-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in [p for p in old if p != keep][KEEP_MODELS - 1:]:
+    for path in [p for p in old if p.resolve() not in keep][max(0, KEEP_MODELS - len(keep)):]:
         path.unlink(missing_ok=True)

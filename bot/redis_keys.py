@@ -96,3 +96,19 @@ def console_session(session_id: str) -> str:
 def console_login_failures(username: str) -> str:
     """A counter of recent failed logins for one user name (login throttling)."""
     return f"{PREFIX}console:login-failures:{username}"
+
+
+# --- review list for content editors (bot/review/) ----------------------------------------------
+def review_item(item_id: str) -> str:
+    """A hash: one redacted resident message kept for editors (expires after the retention period)."""
+    return f"{PREFIX}review:item:{item_id}"
+
+
+def review_index() -> str:
+    """A sorted set of review item ids by the time they were recorded."""
+    return f"{PREFIX}review:index"
+
+
+def review_feedback(kind: str) -> str:
+    """A counter of residents' thumbs (kind: up or down)."""
+    return f"{PREFIX}review:feedback:{kind}"

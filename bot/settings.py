@@ -44,6 +44,7 @@ class Settings:
     api_token: str | None
     secret_key: str | None
     telegram: TelegramSettings
+    training_root: Path  # where config.yml, domain.yml and nlu_data/ are edited and trained from
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -60,6 +61,7 @@ class Settings:
             models_dir=Path(env.get("NEUVOKAS_MODELS_DIR", ROOT / "models")),
             api_token=env.get("RASA_API_TOKEN") or None,
             secret_key=env.get("NEUVOKAS_SECRET_KEY") or None,
+            training_root=Path(env.get("NEUVOKAS_TRAINING_ROOT") or ROOT),
             telegram=TelegramSettings(
                 token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
                 mode=mode if mode in ("webhook", "polling") else "webhook",

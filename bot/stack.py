@@ -127,6 +127,9 @@ class Stack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
+            # Sanic's idle keep-alive (default 5 s) must outlast aiohttp's client pool (15 s): else
+            # Rasa may reuse a connection to the action server that the server is just closing.
+            "SANIC_KEEP_ALIVE_TIMEOUT": "75",
             "RASA_URL": self.rasa_url,
             "RASA_API_TOKEN": self.api_token or "",
         })

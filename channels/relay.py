@@ -15,14 +15,14 @@ import os
 import socket
 from typing import Optional
 
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot import redis_keys as keys
 from bot.handoff.config import HandoffConfig, load
-from bot.redis_client import async_client
+from bot.redis_client import async_client, ensure_group
 from bot.settings import TelegramSettings
 from channels.outbox import WebOutbox
 from channels.telegram_channel import ButtonStore, TelegramOutput, chat_id_of, hide_token_in_logs
@@ -57,11 +57,7 @@ class Relay:
         return self._telegram_output
 
     async def ensure_group(self) -> None:
-        try:
-            await self.client.xgroup_create(keys.handoff_outbound(), GROUP, id="0", mkstream=True)
-        except ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
+        await ensure_group(self.client, keys.handoff_outbound(), GROUP, "0")  # everything not yet delivered
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

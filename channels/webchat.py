@@ -6,6 +6,7 @@ Routes under /webhooks/webchat/:
   POST /webhook       {"conversation", "message", "client_id"?, "shown"?, "location"?}
   GET  /events        Server-Sent Events: the conversation's messages after `after`/Last-Event-ID
   GET  /history       the same as JSON, for a browser without a live stream
+  POST /feedback      {"conversation", "message" (an answer's stream id), "helpful": bool}
   POST /delete        "delete my conversation": the stream and the Rasa tracker
 Every message goes to a Redis stream (channels/outbox.py) before it is answered, so a reload
 or a reconnect replays it; the POST also returns its replies, so the chat keeps working when
@@ -13,6 +14,7 @@ Redis is down. Bad input gets a 4xx with a Finnish reason, never a 500.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -21,10 +23,13 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import redis_keys
+from bot.review.store import ReviewStore
 from bot.settings import Settings
 from bot.text import clean
 from channels import conversation_ids, request_guard
@@ -269,6 +274,28 @@ class WebChatInput(InputChannel):
                     await stream.eof()
             return None
 
+        @chat.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            """A resident's thumbs on an answer; a "no" puts their question in the editors' review list."""
+            posted = self._posted(request)
+            if isinstance(posted, HTTPResponse):
+                return posted
+            data, sender = posted
+            message_id, helpful = data.get("message"), data.get("helpful")
+            if not isinstance(helpful, bool) or not isinstance(message_id, str) or not STREAM_ID.match(message_id):
+                return _error(400, text("bad_format"))
+            if self.outbox is None or not self.settings.redis_url:
+                return response.json({"saved": False})
+            try:
+                answer, question = await self._answer_and_question(sender, message_id)
+                if answer is None:
+                    return _error(404, text("not_found"))
+                store = ReviewStore(self.settings.redis_url)
+                await asyncio.get_running_loop().run_in_executor(None, _save_feedback, store, helpful, question, answer)
+            except (OutboxError, RedisError):
+                return _error(503, text("failed"))
+            return response.json({"saved": True})
+
         @chat.route("/delete", methods=["POST"])
         async def delete(request: Request) -> HTTPResponse:
             posted = self._posted(request)
@@ -288,12 +315,33 @@ class WebChatInput(InputChannel):
 
         return chat
 
+    async def _answer_and_question(self, sender: str, message_id: str) -> tuple[Optional[str], str]:
+        """The bot's answer with this stream id, and the resident's message it answered."""
+        entries = await self.outbox.client.xrevrange(redis_keys.web_stream(sender), max=message_id, count=20)
+        answer, question = None, ""
+        for stream_id, fields in entries:
+            item = json.loads(fields.get("m", "{}"))
+            if stream_id == message_id:
+                if item.get("role") != "bot":
+                    return None, ""
+                answer = item.get("text", "")
+            elif answer is not None and item.get("role") == "user":
+                question = item.get("text", "")
+                break
+        return answer, question
+
     async def _reply_outside(self, sender: str, shown: str) -> HTTPResponse:
         items = []
         for item in ({"role": "user", "text": shown}, {"role": "bot", "text": text("location_outside")}):
             item["id"] = await append_or_local(self.outbox, sender, item)
             items.append(item)
         return response.json({"messages": items})
+
+
+def _save_feedback(store: ReviewStore, helpful: bool, question: str, answer: str) -> None:
+    store.count_feedback(helpful)
+    if not helpful:
+        store.record(question, "feedback_negative", answer=answer)
 
 
 def _json_object(request: Request) -> Any:

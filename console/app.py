@@ -49,7 +49,7 @@ MAX_REPLY_CHARS = 4000
 LOGIN_FAILURES = 5            # failed logins per user name ...
 LOGIN_WINDOW_SECONDS = 900    # ... within this window lock the name for the rest of the window
 OPEN_FILES = {"login.js": "application/javascript", "console.css": "text/css"}
-PRIVATE_FILES = {"console.js": "application/javascript"}
+PRIVATE_FILES = {"console.js": "application/javascript", "common.js": "application/javascript"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -86,6 +86,15 @@ def _error(status: int, message: str) -> HTTPResponse:
 
 def _ok(data: Any) -> HTTPResponse:
     return response.json(data, headers=SECURITY_HEADERS)
+
+
+def body(request: Request) -> dict:
+    """The request's JSON object, or {} when the body is not one (the handlers then say what is missing)."""
+    try:
+        data = json.loads((request.body or b"{}").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> Sanic:
@@ -185,13 +194,6 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
             return wrapper
         return decorate
 
-    def body(request: Request) -> dict:
-        try:
-            data = json.loads((request.body or b"{}").decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
     # --- open routes --------------------------------------------------------------------------------
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
@@ -215,7 +217,7 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
             return await private_static(request, name)
         return _error(404, "Tiedostoa ei löydy.")
 
-    @guarded(roles=("advisor",))
+    @guarded(roles=("advisor", "editor"))
     async def private_static(request: Request, name: str) -> HTTPResponse:
         return await response.file(STATIC / name, mime_type=PRIVATE_FILES[name] + "; charset=utf-8",
                                    headers=SECURITY_HEADERS)
@@ -268,8 +270,10 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
 
     # --- pages and session --------------------------------------------------------------------------
     @app.get("/")
-    @guarded(roles=("advisor",), page=True)
+    @guarded(roles=("advisor", "editor"), page=True)
     async def console_page(request: Request) -> HTTPResponse:
+        if request.ctx.session.user.role == "editor":
+            return response.redirect("/editor", status=303, headers=SECURITY_HEADERS)
         return await response.file(STATIC / "console.html", mime_type="text/html; charset=utf-8",
                                    headers=SECURITY_HEADERS)
 
@@ -503,5 +507,8 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
         return _error(status, {404: "Sivua ei löydy.", 405: "Toimintoa ei sallita.",
                                413: "Pyyntö on liian suuri."}.get(status, "Virheellinen pyyntö."))
 
+    from console import editor
+
+    editor.register(app, guarded, _error, _ok, STATIC, SECURITY_HEADERS)
     app.ctx.settings = settings
     return app

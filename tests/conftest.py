@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -139,6 +140,11 @@ def fixed_hours_config(folder: Path) -> Path:
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, telegram_api: FakeBotApi):
     var_dir = tmp_path_factory.mktemp("var")
     handoff_config = fixed_hours_config(var_dir)
+    training = var_dir / "training"  # the editor tests change training data here, not in the repository
+    training.mkdir()
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(ROOT / name, training / name)
+    shutil.copytree(ROOT / "nlu_data", training / "nlu_data")
     logs = OUTPUT / "logs"
     for old in logs.glob("*.log"):
         old.unlink()
@@ -147,7 +153,8 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, telegram_a
                   api_token=secrets.token_urlsafe(16), log_dir=logs,
                   extra_env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
                              "TELEGRAM_API_BASE_URL": telegram_api.base_url, "TELEGRAM_MODE": "webhook",
-                             "NEUVOKAS_HANDOFF_CONFIG": str(handoff_config)})
+                             "NEUVOKAS_HANDOFF_CONFIG": str(handoff_config),
+                             "NEUVOKAS_TRAINING_ROOT": str(training), "NEUVOKAS_MODELS_DIR": str(var_dir / "models")})
     started = time.monotonic()
     stack.start()
     print(f"\nstack started in {time.monotonic() - started:.1f} s")

@@ -12,10 +12,11 @@ import os
 import socket
 from typing import Optional
 
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisError
 
 from bot import redis_keys as keys
 from bot.handoff.queue import Chat, HandoffQueue, State
+from bot.redis_client import ensure_group
 
 logger = logging.getLogger(__name__)
 GROUP = "notify"
@@ -37,11 +38,7 @@ class Notifier:
         return self.queue.config.texts
 
     async def ensure_group(self) -> None:
-        try:
-            await self.queue.client.xgroup_create(keys.handoff_events(), GROUP, id="$", mkstream=True)
-        except ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
+        await ensure_group(self.queue.client, keys.handoff_events(), GROUP, "$")  # only events from now on
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop` is set; survives Redis being away (it retries)."""

@@ -280,10 +280,14 @@
       }
       savePending(pending().filter(function (p) { return p.client_id !== entry.client_id; }));
       if (res.status >= 200 && res.status < 300) {
+        var answer = null;
         (res.body.messages || []).forEach(function (m) {
           if (m.role === "user") m.client_id = entry.client_id;
           render(m);
+          if (m.role === "bot" && m.text && !(m.buttons && m.buttons.length) &&
+              !(m.custom && m.custom.type === "emergency")) answer = m;
         });
+        if (answer) askFeedback(answer.id);
         setStatus("");
       } else {
         var waiting = log.querySelector('[data-client-id="' + entry.client_id + '"]');
@@ -297,6 +301,29 @@
       setProblem("Yhteys katkesi. Viestisi lähetetään, kun yhteys palaa. Hätätilanteessa soita 112.");
       setTimeout(flush, 3000);
     });
+  }
+
+  // "Oliko vastauksesta apua?": thumbs under the bot's answer; a "no" goes to the editors' review list.
+  function askFeedback(id) {
+    var node = log.querySelector('.msg[data-id="' + id + '"]');
+    if (!node || node.querySelector(".feedback")) return;
+    var box = el("div", "feedback");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Oliko vastauksesta apua?");
+    box.appendChild(el("span", "", "Oliko vastauksesta apua?"));
+    [[true, "👍", "Vastauksesta oli apua"], [false, "👎", "Vastauksesta ei ollut apua"]].forEach(function (choice) {
+      var button = el("button", "", choice[1]);
+      button.type = "button";
+      button.setAttribute("aria-label", choice[2]);
+      button.addEventListener("click", function () {
+        box.textContent = "Kiitos palautteesta!";
+        fetch("feedback", { method: "POST", headers: { "Content-Type": "application/json" },
+                            body: JSON.stringify({ conversation: conversation, message: id, helpful: choice[0] }) })
+          .catch(function () { /* feedback is optional */ });
+      });
+      box.appendChild(button);
+    });
+    node.appendChild(box);
   }
 
   function shareLocation() {

@@ -11,21 +11,7 @@
   var OUTCOMES = { advice_given: "Neuvottu", referred_to_service: "Ohjattu palveluun", appointment_booked: "Aika varattu",
                    callback_arranged: "Soittopyyntö sovittu", emergency_guided: "Ohjattu hätänumeroon", no_contact: "Ei yhteyttä" };
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function api(method, path, body) {
-    var options = { method: method, credentials: "same-origin", headers: {} };
-    if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf; options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body || {}); }
-    return fetch(path, options).then(function (res) {
-      if (res.status === 401) { window.location.assign("/login"); throw new Error("login"); }
-      return res.json().then(function (data) { return { ok: res.ok, status: res.status, body: data }; });
-    });
-  }
+  var $ = Neuvokas.$, el = Neuvokas.el, api = Neuvokas.api;
   function waited(since, now) {
     var s = Math.max(0, Math.round(now - since)), m = Math.floor(s / 60);
     return m + " min " + (s % 60) + " s";
@@ -117,8 +103,12 @@
     });
   }
 
+  var openSeq = 0;
   function openChat(id, quiet) {
+    var seq = ++openSeq;
+    if (!quiet) current = id;  // a live refresh from now on reloads this chat, not the one before
     return api("GET", "/api/chats/" + id).then(function (res) {
+      if (seq !== openSeq) return;  // a newer request for the chat view has been made
       if (!res.ok) { if (!quiet) showError(res.body.error); return; }
       current = id;
       currentChat = res.body.chat;
@@ -164,7 +154,7 @@
   }
 
   function setup(data) {
-    me = data.user; csrf = data.csrf; teams = data.teams;
+    me = data.user; csrf = data.csrf; Neuvokas.setCsrf(csrf); teams = data.teams;
     $("who").textContent = (me.display_name || me.name) + " · " + me.teams.map(function (t) { return teams[t] || t; }).join(", ");
     data.canned.forEach(function (c, i) { var o = el("option", null, c.title); o.value = String(i); $("canned").appendChild(o); });
     $("canned").addEventListener("change", function () {

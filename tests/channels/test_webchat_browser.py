@@ -60,6 +60,31 @@ def page(browser: Browser, stack, context_options) -> Page:
     context.close()
 
 
+MESSAGE_TEXTS = """Array.from(document.querySelectorAll('.msg[data-id]')).map(node => {
+  const copy = node.cloneNode(true);
+  copy.querySelectorAll('.feedback').forEach(f => f.remove());
+  return copy.textContent;
+})"""
+
+
+def test_negative_feedback_goes_to_the_editors_review_list(page: Page, stack):
+    say(page, "missä on lähin hammashoitola Imatralla")
+    feedback = page.get_by_role("group", name="Oliko vastauksesta apua?")
+    expect(feedback).to_have_count(1)
+    feedback.get_by_role("button", name="Vastauksesta ei ollut apua").click()
+    expect(feedback).to_have_text("Kiitos palautteesta!")
+    from bot.review.store import ReviewStore
+
+    store = ReviewStore(stack.redis_url)
+    for _ in range(50):
+        found = [i for i in store.items() if i.reason == "feedback_negative"
+                 and i.text == "missä on lähin hammashoitola Imatralla"]
+        if found:
+            break
+        page.wait_for_timeout(100)
+    assert found and "Imatra" in found[0].answer
+
+
 def say(page: Page, text: str) -> None:
     """Types into the message box and presses Enter, as a resident does."""
     page.locator("#message").fill(text)
@@ -119,11 +144,11 @@ def test_full_conversation_card_triage_button_emergency_and_reload(page: Page):
     expect(emergency.locator("a.call")).to_have_attribute("href", "tel:112")
     page.screenshot(path=str(SHOTS / "conversation.png"), full_page=True)
 
-    shown = page.locator(".msg[data-id]").all_inner_texts()
+    shown = page.evaluate(MESSAGE_TEXTS)
     conversation = page.evaluate("localStorage.getItem('neuvokas.conversation')")
     page.reload()
     expect(page.locator(".msg[data-id]")).to_have_count(len(shown))
-    assert page.locator(".msg[data-id]").all_inner_texts() == shown
+    assert page.evaluate(MESSAGE_TEXTS) == shown, "a reload shows the same messages (the feedback question aside)"
     assert page.evaluate("localStorage.getItem('neuvokas.conversation')") == conversation
     expect(page.locator(".msg.emergency")).to_have_count(1)
 

@@ -18,7 +18,7 @@ from tests.console.helpers import PASSWORDS, Console
 
 WEB = "/webhooks/webchat"
 OPEN_ROUTES = {"/health", "/login", "/api/login", "/static/<name>"}
-EVERY_ROLE = {"/api/me", "/api/logout"}  # any logged-in user (advisor or editor)
+EVERY_ROLE = {"/", "/api/me", "/api/logout"}  # any logged-in user (advisor or editor; "/" sends editors on)
 
 
 def wait_for(check, timeout: float = 20, what: str = "condition"):
@@ -90,22 +90,25 @@ def test_every_console_route_refuses_anonymous_wrong_role_and_missing_csrf(stack
     for method, path in routes:
         if path in OPEN_ROUTES:
             continue
-        url = path.replace("<chat_id>", chat_id).replace("<callback_id>", "0" * 16)
+        url = (path.replace("<chat_id>", chat_id).replace("<callback_id>", "0" * 16).replace("<item_id>", "0" * 16)
+               .replace("<name>", "neuvokas-" + "0" * 16))
         call = (lambda c, **kw: c.get(url, **kw)) if method == "GET" else (lambda c, **kw: c.post(url, {}, **kw))
+        editor_route = "editor" in path
+        right, wrong = (eeva, sari) if editor_route else (sari, eeva)
         reply = call(anonymous)
-        if path == "/":
+        if path in ("/", "/editor"):
             assert reply.status_code == 303 and reply.headers["Location"] == "/login", path
         else:
             assert reply.status_code == 401, (method, path, reply.status_code)
             assert reply.json()["error"] == "Kirjaudu sisään."
         if path not in EVERY_ROLE:
-            reply = call(eeva)  # an editor is not an advisor
+            reply = call(wrong)  # an editor is not an advisor, nor an advisor an editor
             assert reply.status_code == 403, (method, path, reply.status_code)
         if method == "POST":
-            reply = call(sari, csrf=False)
+            reply = call(right, csrf=False)
             assert reply.status_code == 403 and "tarkiste" in reply.json()["error"], (method, path)
         checked += 1
-    assert checked >= 13
+    assert checked >= 20
     private = anonymous.get("/static/console.js")
     assert private.status_code == 401, "the console's script is for advisors only"
     assert anonymous.get("/static/login.js").status_code == 200

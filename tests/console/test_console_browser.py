@@ -158,3 +158,32 @@ def test_console_accessibility_and_keyboard(browser: Browser, stack, client, acc
     expect(advisor.locator("#chat-meta")).to_contain_text("päättynyt")
     resident.context.close()
     advisor.context.close()
+
+
+def test_editor_page_review_decision_and_a_validate_job(browser: Browser, stack, client, accounts):
+    """An editor logs in, is sent to the editor page, dismisses a reviewed message and runs a job."""
+    from bot.review.store import ReviewStore
+
+    ReviewStore(stack.redis_url).record("mihin aikaan uimahalli aukeaa, soita 040 111 2222", "fallback",
+                                        "nlu_fallback", 0.4)
+    page = open_page(browser, stack.console_url + "/login", bypass_csp=True)
+    page.get_by_label("Käyttäjätunnus").fill("eeva")
+    page.get_by_label("Salasana").fill(PASSWORDS["eeva"])
+    page.get_by_role("button", name="Kirjaudu").click()
+    expect(page).to_have_url(re.compile(r"/editor$"))
+    group = page.locator("#groups li", has_text="mihin aikaan uimahalli aukeaa, soita [PUHELIN]")
+    expect(group).to_have_count(1)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    violations = [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]} for v in result["violations"]]
+    (SHOTS / "axe-editor.json").write_text(json.dumps({"passes": len(result["passes"]), "violations": violations},
+                                                      ensure_ascii=False, indent=2))
+    assert violations == [], violations
+    group.get_by_role("button", name="Hylkää").click()
+    expect(page.locator("#review-message")).to_contain_text("merkitty: hylätty")
+    expect(page.locator("#groups li", has_text="uimahalli")).to_have_count(0)
+    page.get_by_role("button", name="Tarkista data").click()
+    expect(page.locator("#job-status")).to_have_text("Valmis: validate (onnistui)", timeout=180_000)
+    expect(page.locator("#job-output")).to_contain_text("data kunnossa")
+    page.screenshot(path=str(SHOTS / "editor.png"), full_page=True)
+    page.context.close()

@@ -78,5 +78,11 @@ def test_run_starts_everything_and_ctrl_c_stops_it(model_path, tmp_path):
         time.sleep(0.5)
         assert not [pid for pid in children if _alive(pid)]
     finally:
+        leftovers = _children(process.pid)
         if process.poll() is None:
             process.kill()
+        for pid in leftovers:  # a failed assertion must not leave the stack's processes running
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
