@@ -115,6 +115,12 @@ def cmd_editor(args: argparse.Namespace) -> int:
     return cli.main(args.extra)
 
 
+def cmd_privacy(args: argparse.Namespace) -> int:
+    from bot.privacy import delete
+
+    return delete.main(args.extra)
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from console import users
 
@@ -135,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_users)
     commands.add_parser("editor", help="content editors: review, assign, validate, train, evaluate, publish, rollback",
                         add_help=False).set_defaults(func=cmd_editor)
+    commands.add_parser("privacy", help="privacy: delete ID (one conversation, everywhere)", add_help=False).set_defaults(
+        func=cmd_privacy)
     args, rest = parser.parse_known_args(argv)
     if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_users,
-                                     cmd_editor):
+                                     cmd_editor, cmd_privacy):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.extra = rest
     return args.func(args)

@@ -29,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import redis_keys
+from bot.privacy import logs as redacting_logs
 from bot.review.store import ReviewStore
 from bot.settings import Settings
 from bot.text import clean
@@ -116,6 +117,7 @@ class WebChatInput(InputChannel):
         self._key: Optional[bytes] = None
         self._outbox: Optional[WebOutbox] = None
         self.gate = HandoffGate(self.settings.redis_url)
+        redacting_logs.install()
 
     @property
     def key(self) -> bytes:

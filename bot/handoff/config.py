@@ -44,6 +44,7 @@ class HandoffConfig:
     default_handling_minutes: float
     recent_handled: int
     outcomes: tuple[str, ...]
+    closed_retention_days: int
     texts: dict[str, str]
     canned: tuple[dict[str, str], ...]
 
@@ -85,6 +86,7 @@ def parse(raw: dict) -> HandoffConfig:
                          advisor_online_seconds=int(raw["advisor_online_seconds"]),
                          default_handling_minutes=float(raw["default_handling_minutes"]),
                          recent_handled=int(raw["recent_handled"]), outcomes=tuple(raw["outcomes"]),
+                         closed_retention_days=int(raw.get("closed_retention_days", 30)),
                          texts=dict(raw.get("texts") or {}),
                          canned=tuple({"title": str(c["title"]), "text": str(c["text"])} for c in raw.get("canned") or ()))
 

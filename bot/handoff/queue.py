@@ -129,8 +129,8 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'event', ARGV[4], 'chat',
 return 1
 """
 
-# KEYS: chat hash, claimed set, events, active key, handled list. ARGV: chat id, outcome, now,
-#        queue prefix, by, keep
+# KEYS: chat hash, claimed set, events, active key, handled list, message log. ARGV: chat id,
+#        outcome, now, queue prefix, by, keep, retention seconds (the closed chat's record and log)
 _CLOSE = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'claimed' and state ~= 'queued' then return 0 end
@@ -143,6 +143,8 @@ if state == 'claimed' then
   redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[6]) - 1)
 end
 redis.call('HSET', KEYS[1], 'state', 'closed', 'outcome', ARGV[2], 'closed_at', ARGV[3], 'closed_by', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[7])
+redis.call('EXPIRE', KEYS[6], ARGV[7])
 if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', 10000, '*', 'event', 'closed', 'chat', ARGV[1], 'outcome', ARGV[2])
 return 1
@@ -273,9 +275,10 @@ class HandoffQueue:
         if chat is None:
             return False
         return bool(await self.client.eval(
-            _CLOSE, 5, keys.handoff_chat(chat_id), keys.handoff_claimed(), keys.handoff_events(),
-            keys.handoff_active(chat.conversation), keys.handoff_handled(chat.team),
-            chat_id, outcome, repr(self.clock()), keys.handoff_queue(""), by, self.config.recent_handled))
+            _CLOSE, 6, keys.handoff_chat(chat_id), keys.handoff_claimed(), keys.handoff_events(),
+            keys.handoff_active(chat.conversation), keys.handoff_handled(chat.team), keys.handoff_messages(chat_id),
+            chat_id, outcome, repr(self.clock()), keys.handoff_queue(""), by, self.config.recent_handled,
+            self.config.closed_retention_days * 86400))
 
     async def mark_notified(self, chat_id: str, position: Optional[int], wait: Optional[int]) -> None:
         await self.client.hset(keys.handoff_chat(chat_id), "notified", f"{position}:{wait}")

@@ -8,6 +8,7 @@ import re
 from typing import Iterable, Optional
 
 from bot.handoff.config import Team
+from bot.privacy.redact import redact
 
 KIND_TEAM = {"symptom": "health", "situation": "social"}
 REASONS = {"asked": "asukas pyysi ihmistä", "fallback": "botti ei ymmärtänyt kahdesti",
@@ -55,7 +56,7 @@ def describe(reason: str, triage_summary: Optional[dict], municipality: str, rec
         lines.append(f"Kunta: {municipality}")
     said = [t for t in recent if t and not t.startswith("/")][-3:]
     if said:
-        lines.append("Asukas kirjoitti: " + " | ".join(s[:300] for s in said))
+        lines.append("Asukas kirjoitti: " + " | ".join(redact(s)[:300] for s in said))
     return "\n".join(lines)
 
 
@@ -71,6 +72,8 @@ def hours_text(team: Team) -> str:
             groups.append((day, day, label))
     parts = [(DAY_NAMES[a] if a == b else f"{DAY_NAMES[a]}–{DAY_NAMES[b]}") + " " + label
              for a, b, label in groups if label]
+    if not parts:
+        return "ei palveluaikaa"
     return ", ".join(parts) + ("" if team.open_on_holidays else "; arkipyhinä suljettu")
 
 

@@ -17,7 +17,7 @@ NATIONAL_NUMBERS = {"112", "116117", "0800147111", "0925250111", "080005005"}
 
 _HETU = re.compile(r"(?<![\w+-])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?!\w)", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(r"(?<![\w+(])\(?(?:\+358|00358|0)(?:[\s-]?\(?\d\)?){6,11}(?![\d])")
+_PHONE = re.compile(r"(?<![\w+(])\(?(?:\+358|00358|0)(?:[\s-]?\(?\d\)?){6,11}(?!\w)")
 _STREET = re.compile(
     r"\b[A-ZÅÄÖa-zåäö][\wåäöÅÄÖ-]*?(?:katu|kadu[a-zåäö]*|tie|tien|tiellä|tielle|kuja[a-zåäö]*|polku|polu[a-zåäö]*|"
     r"väylä[a-zåäö]*|raitti|raiti[a-zåäö]*|kaari|kaare[a-zåäö]*|rinne|rintee[a-zåäö]*|aukio|tori|"
@@ -45,6 +45,8 @@ def _hetu(match: re.Match) -> str:
 
 
 def _phone(match: re.Match) -> str:
+    if _HETU.fullmatch(match.group(0).strip("()")):  # shaped like an identity code whose check failed
+        return match.group(0)
     digits = re.sub(r"\D", "", match.group(0))
     if digits.startswith("00358"):
         digits = "0" + digits[5:]

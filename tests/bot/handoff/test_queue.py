@@ -218,3 +218,13 @@ def test_callback_requests(queue, clock):
     social, open_now, done = run(scenario())
     assert [c["phone"] for c in social] == ["040 123 4567"] and open_now == []
     assert done[0]["handled_by"] == "sari"
+
+
+def test_a_closed_chat_expires_after_the_retention_period(queue):
+    chat = run(queue.enqueue("web-retention", "webchat", "health", check_hours=False)).chat
+    run(queue.claim(chat.id, "sari"))
+    run(queue.add_message(chat.id, "resident", "hei"))
+    run(queue.close(chat.id, "advice_given"))
+    ttl = run(queue.client.ttl(f"neuvokas:handoff:chat:{chat.id}"))
+    assert 29 * 86400 < ttl <= 30 * 86400
+    assert 29 * 86400 < run(queue.client.ttl(f"neuvokas:handoff:messages:{chat.id}")) <= 30 * 86400
