@@ -28,6 +28,11 @@ def telegram_update(update_id: int) -> str:
     return f"{PREFIX}tg:update:{update_id}"
 
 
+def telegram_feedback(chat_id: int, message_id: int) -> str:
+    """The question and answer under a Telegram message's feedback buttons, until pressed."""
+    return f"{PREFIX}tg:feedback:{chat_id}:{message_id}"
+
+
 # --- advisor handoff (bot/handoff/queue.py) ----------------------------------------------------
 HANDOFF = f"{PREFIX}handoff:"
 

@@ -45,6 +45,7 @@ from telegram.ext import (
 
 from bot import redis_keys
 from bot.redis_client import async_client
+from bot.review.store import ReviewStore, save_feedback
 from bot.settings import Settings, TelegramSettings
 from bot.text import clean
 from channels.erase import erase_tracker
@@ -224,21 +225,24 @@ class TelegramOutput(OutputChannel):
 
     def __init__(self, bot: Bot, buttons: ButtonStore) -> None:
         self.bot, self.buttons = bot, buttons
+        self.last_answer: Optional[tuple[int, int, str]] = None  # (chat, message id, text) for the thumbs
 
     @classmethod
     def name(cls) -> Text:
         return "neuvokas_telegram"
 
-    async def send_text(self, chat_id: int, value: str, markup: Any = None) -> None:
+    async def send_text(self, chat_id: int, value: str, markup: Any = None) -> Any:
         parts = split_message(value) or [""]
+        sent = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             try:
-                await send_with_retry(self.bot.send_message, chat_id=chat_id, text=part,
-                                      reply_markup=markup if last else None, disable_web_page_preview=True)
+                sent = await send_with_retry(self.bot.send_message, chat_id=chat_id, text=part,
+                                             reply_markup=markup if last else None, disable_web_page_preview=True)
             except Forbidden:
                 logger.info("a Telegram resident has blocked the bot; message dropped")
-                return
+                return None
+        return sent
 
     async def keyboard(self, buttons: list[dict]) -> InlineKeyboardMarkup:
         keys = [InlineKeyboardButton(str(b.get("title", ""))[:64] or "…",
@@ -263,7 +267,9 @@ class TelegramOutput(OutputChannel):
             markup = ReplyKeyboardMarkup([[KeyboardButton(text("tg_share_location"), request_location=True)]],
                                          one_time_keyboard=True, resize_keyboard=True)
         if body:
-            await self.send_text(chat_id, body, markup)
+            sent = await self.send_text(chat_id, body, markup)
+            plain_answer = markup is None and custom.get("type") != "emergency"
+            self.last_answer = (chat_id, sent.message_id, body) if plain_answer and sent is not None else None
         if message.get("image"):
             await self.send_text(chat_id, str(message["image"]))
 
@@ -294,6 +300,7 @@ class TelegramInput(InputChannel):
         self._initialized = False
         self.on_new_message: Optional[Callable[[UserMessage], Awaitable[Any]]] = None
         self.agent: Any = None
+        self._review: Optional[ReviewStore] = None
         if self.telegram.enabled:
             hide_token_in_logs(self.telegram.token or "")
 
@@ -341,8 +348,46 @@ class TelegramInput(InputChannel):
         _, bot_answers = await self.gate.intercept(f"{SENDER_PREFIX}{chat_id}", message)
         if not bot_answers:  # an advisor's chat: the message waits in their log
             return
-        await self.on_new_message(UserMessage(message, self.output(), f"{SENDER_PREFIX}{chat_id}",
+        output = self.output()
+        await self.on_new_message(UserMessage(message, output, f"{SENDER_PREFIX}{chat_id}",
                                               input_channel=self.name(), metadata=metadata))
+        if output.last_answer is not None and not message.startswith("/"):
+            await self.ask_feedback(output.last_answer, message)
+
+    async def ask_feedback(self, answer: tuple[int, int, str], question: str) -> None:
+        """"Oliko vastauksesta apua?": thumbs under the bot's answer; a "no" goes to the review list."""
+        chat_id, message_id, text_sent = answer
+        try:
+            if self.buttons.client is not None:
+                await self.buttons.client.set(redis_keys.telegram_feedback(chat_id, message_id),
+                                              json.dumps({"question": question, "answer": text_sent}), ex=7 * 24 * 3600)
+            keyboard = InlineKeyboardMarkup([[
+                InlineKeyboardButton("👍 " + text("tg_helpful"), callback_data=f"f:1:{message_id}"),
+                InlineKeyboardButton("👎 " + text("tg_not_helpful"), callback_data=f"f:0:{message_id}")]])
+            await send_with_retry(self.application.bot.edit_message_reply_markup, chat_id=chat_id,
+                                  message_id=message_id, reply_markup=keyboard)
+        except (TelegramError, RedisError, OSError) as error:  # feedback is optional
+            logger.info("Telegram feedback buttons not shown (%s)", type(error).__name__)
+
+    async def _feedback(self, query: Any, chat_id: int, data: str) -> None:
+        _, helpful, message_id = data.split(":", 2)
+        try:
+            raw = await self.buttons.client.get(redis_keys.telegram_feedback(chat_id, int(message_id))) \
+                if self.buttons.client is not None else None
+            if raw is not None and self.settings.redis_url:
+                saved = json.loads(raw)
+                await asyncio.get_running_loop().run_in_executor(
+                    None, save_feedback, self.review_store(), helpful == "1", saved["question"], saved["answer"])
+                await self.buttons.client.delete(redis_keys.telegram_feedback(chat_id, int(message_id)))
+            await query.edit_message_reply_markup(reply_markup=None)
+        except (TelegramError, RedisError, OSError, ValueError) as error:
+            logger.info("Telegram feedback not saved (%s)", type(error).__name__)
+        await self.output().send_text(chat_id, text("tg_feedback_thanks"))
+
+    def review_store(self) -> ReviewStore:
+        if self._review is None:
+            self._review = ReviewStore(self.settings.redis_url)
+        return self._review
 
     # handlers (python-telegram-bot callbacks)
     def _command(self, intent: str):
@@ -375,10 +420,13 @@ class TelegramInput(InputChannel):
             await send_with_retry(query.answer)
         except BadRequest:  # too old to acknowledge: the resident still gets an answer
             pass
-        payload = await self.buttons.payload_of(query.data or "")
         chat = update.effective_chat
         if chat is None:
             return
+        if (query.data or "").startswith("f:"):
+            await self._feedback(query, chat.id, query.data)
+            return
+        payload = await self.buttons.payload_of(query.data or "")
         if payload is None:
             await self.output().send_text(chat.id, text("tg_old_button"))
             return

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 
 from bot import redis_keys
 from bot.privacy import logs as redacting_logs
-from bot.review.store import ReviewStore
+from bot.review.store import ReviewStore, save_feedback
 from bot.settings import Settings
 from bot.text import clean
 from channels import conversation_ids, request_guard
@@ -116,6 +116,7 @@ class WebChatInput(InputChannel):
         self.settings = settings or Settings.from_env()
         self._key: Optional[bytes] = None
         self._outbox: Optional[WebOutbox] = None
+        self._review: Optional[ReviewStore] = None
         self.gate = HandoffGate(self.settings.redis_url)
         redacting_logs.install()
 
@@ -292,8 +293,10 @@ class WebChatInput(InputChannel):
                 answer, question = await self._answer_and_question(sender, message_id)
                 if answer is None:
                     return _error(404, text("not_found"))
-                store = ReviewStore(self.settings.redis_url)
-                await asyncio.get_running_loop().run_in_executor(None, _save_feedback, store, helpful, question, answer)
+                if self._review is None:
+                    self._review = ReviewStore(self.settings.redis_url)
+                await asyncio.get_running_loop().run_in_executor(None, save_feedback, self._review, helpful, question,
+                                                                 answer)
             except (OutboxError, RedisError):
                 return _error(503, text("failed"))
             return response.json({"saved": True})
@@ -338,12 +341,6 @@ class WebChatInput(InputChannel):
             item["id"] = await append_or_local(self.outbox, sender, item)
             items.append(item)
         return response.json({"messages": items})
-
-
-def _save_feedback(store: ReviewStore, helpful: bool, question: str, answer: str) -> None:
-    store.count_feedback(helpful)
-    if not helpful:
-        store.record(question, "feedback_negative", answer=answer)
 
 
 def _json_object(request: Request) -> Any:

@@ -102,5 +102,12 @@ class ReviewStore:
         return done
 
 
+def save_feedback(store: ReviewStore, helpful: bool, question: str, answer: str) -> None:
+    """A resident's thumbs on an answer: counted; a "no" puts their question in the review list."""
+    store.count_feedback(helpful)
+    if not helpful:
+        store.record(question, "feedback_negative", answer=answer)
+
+
 def as_json(items: list[Item]) -> str:
     return json.dumps([i.as_dict() for i in items], ensure_ascii=False)

@@ -232,3 +232,18 @@ def test_polling_mode_relays_updates_to_the_webhook(stack, telegram_api, chat_id
         poller.terminate()
         output = poller.communicate(timeout=20)[0].decode(errors="replace")
     assert TELEGRAM_TOKEN not in output
+
+
+def test_thumbs_under_an_answer_and_a_no_goes_to_the_review_list(telegram, telegram_api, chat_id, stack):
+    from bot.review.store import ReviewStore
+
+    telegram.say(chat_id, "missä on lähin hammashoitola Imatralla")
+    edits = telegram_api.sent(chat_id, "editMessageReplyMarkup")
+    assert edits, "the answer gets the feedback buttons"
+    keys = [b for row in edits[-1].params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [k["text"] for k in keys] == ["👍 Oli apua", "👎 Ei apua"]
+    status, sent = telegram.press(chat_id, keys[1]["callback_data"])
+    assert status == 200 and sent[-1]["text"] == "Kiitos palautteesta!"
+    found = [i for i in ReviewStore(stack.redis_url).items() if i.reason == "feedback_negative"
+             and i.text == "missä on lähin hammashoitola Imatralla"]
+    assert found and "Imatra" in found[0].answer
