@@ -70,12 +70,19 @@ class User:
 class UserStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._cache: Optional[tuple[tuple[int, int, int], dict[str, User]]] = None
 
     def load(self) -> dict[str, User]:
-        if not self.path.exists():
+        """The users; the file is parsed again only when it changed (every console request asks)."""
+        try:
+            info = self.path.stat()
+            stamp = (info.st_mtime_ns, info.st_ino, info.st_size)  # save() replaces the file: a new inode
+        except FileNotFoundError:
             return {}
-        raw = json.loads(self.path.read_text(encoding="utf-8"))
-        return {name: User(**data) for name, data in raw.get("users", {}).items()}
+        if self._cache is None or self._cache[0] != stamp:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self._cache = (stamp, {name: User(**data) for name, data in raw.get("users", {}).items()})
+        return {name: User(**asdict(user)) for name, user in self._cache[1].items()}
 
     def save(self, users: dict[str, User]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

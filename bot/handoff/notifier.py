@@ -15,7 +15,7 @@ from typing import Optional
 from redis.exceptions import RedisError
 
 from bot import redis_keys as keys
-from bot.handoff.queue import Chat, HandoffQueue, State
+from bot.handoff.queue import Chat, HandoffQueue, State, wait_minutes
 from bot.redis_client import ensure_group
 
 logger = logging.getLogger(__name__)
@@ -102,9 +102,10 @@ class Notifier:
 
     async def update_positions(self, team: str) -> None:
         """Tells each waiting resident of the team whose place or wait changed (first 200)."""
+        per_place = await self.queue.minutes_per_place(team)
         for index, chat in enumerate(await self.queue.waiting(team, limit=self.max_notified)):
             position = index + 1
-            wait = await self.queue.estimated_wait_min(team, position)
+            wait = wait_minutes(position, per_place)
             if chat.notified == f"{position}:{wait}":
                 continue
             await self.queue.notify_resident(chat, self.texts["position"].format(position=position, wait=wait),

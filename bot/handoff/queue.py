@@ -223,10 +223,13 @@ class HandoffQueue:
 
     async def estimated_wait_min(self, team: str, position: int) -> int:
         """Position × the mean of recent handling times ÷ the advisors online (at least one)."""
+        return wait_minutes(position, await self.minutes_per_place(team))
+
+    async def minutes_per_place(self, team: str) -> float:
+        """What one place in the team's line is worth in minutes, now (read once for many places)."""
         recent = [float(v) for v in await self.client.lrange(keys.handoff_handled(team), 0, -1)]
         per_chat = (sum(recent) / len(recent) / 60) if recent else self.config.default_handling_minutes
-        advisors = max(1, await self.advisors_online(team))
-        return max(1, round(position * per_chat / advisors))
+        return per_chat / max(1, await self.advisors_online(team))
 
     # --- advisor side ----------------------------------------------------------------------------
     async def claim(self, chat_id: str, advisor: str, display_name: str = "") -> bool:
@@ -365,6 +368,10 @@ class HandoffQueue:
         record = {**json.loads(raw), "state": "done", "handled_by": by, "handled_at": self.clock()}
         await self.client.hset(keys.handoff_callbacks(), callback_id, json.dumps(record, ensure_ascii=False))
         return True
+
+
+def wait_minutes(position: int, minutes_per_place: float) -> int:
+    return max(1, round(position * minutes_per_place))
 
 
 def _outbound(chat: Chat, role: str, text: str, payload: Optional[dict], author: str) -> dict[str, str]:
