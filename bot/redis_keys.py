@@ -18,6 +18,11 @@ def web_seen(conversation: str, client_id: str) -> str:
     return f"{PREFIX}web:seen:{conversation}:{client_id}"
 
 
+def rate_limit(kind: str, digest: str) -> str:
+    """A request counter of one window: kind "resident" or "address", the key hashed (no IP in clear)."""
+    return f"{PREFIX}rl:{kind}:{digest}"
+
+
 def telegram_button(digest: str) -> str:
     """A button payload too long for Telegram's 64-byte callback data, by its digest."""
     return f"{PREFIX}tg:button:{digest}"

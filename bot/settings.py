@@ -33,6 +33,53 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """At most `count` requests per `seconds`, written "30/60" in the environment."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, value: str | None, default: "Limit") -> "Limit":
+        if not value:
+            return default
+        try:
+            count, seconds = (int(part) for part in value.strip().split("/"))
+        except ValueError:
+            raise ValueError(f"a rate limit is written count/seconds, e.g. 30/60, not {value!r}") from None
+        if count < 1 or seconds < 1:
+            raise ValueError(f"a rate limit needs a count and a window of at least 1, not {value!r}")
+        return cls(count, seconds)
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """Limits on the public channels (channels/rate_limit.py).
+
+    resident: messages per conversation (web chat, REST sender, Telegram chat); a resident typing
+    or pressing buttons stays far below it. address: requests per client IP on the public web
+    endpoints; higher, as many residents can share one address (a library, a school, mobile NAT).
+    trusted_proxies: addresses (the load balancer, the ingress) whose X-Forwarded-For is believed.
+    exempt: client addresses never limited (monitoring, an operator's own load tests).
+    """
+
+    resident: Limit = Limit(30, 60)
+    address: Limit = Limit(300, 60)
+    trusted_proxies: frozenset = frozenset()
+    exempt: frozenset = frozenset()
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> "RateLimitSettings":
+        def addresses(name: str) -> frozenset:
+            return frozenset(a.strip() for a in (env.get(name) or "").split(",") if a.strip())
+
+        return cls(resident=Limit.parse(env.get("NEUVOKAS_RATE_LIMIT_RESIDENT"), cls.resident),
+                   address=Limit.parse(env.get("NEUVOKAS_RATE_LIMIT_ADDRESS"), cls.address),
+                   trusted_proxies=addresses("NEUVOKAS_TRUSTED_PROXIES"),
+                   exempt=addresses("NEUVOKAS_RATE_LIMIT_EXEMPT"))
+
+
+@dataclass(frozen=True)
 class Settings:
     host: str
     rasa_port: int
@@ -45,6 +92,8 @@ class Settings:
     secret_key: str | None
     telegram: TelegramSettings
     training_root: Path  # where config.yml, domain.yml and nlu_data/ are edited and trained from
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    retention_days: int = 30  # conversations (tracker store, web streams) are deleted after this
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -62,6 +111,8 @@ class Settings:
             api_token=env.get("RASA_API_TOKEN") or None,
             secret_key=env.get("NEUVOKAS_SECRET_KEY") or None,
             training_root=Path(env.get("NEUVOKAS_TRAINING_ROOT") or ROOT),
+            rate_limits=RateLimitSettings.from_env(env),
+            retention_days=_positive(env.get("NEUVOKAS_RETENTION_DAYS"), 30, "NEUVOKAS_RETENTION_DAYS"),
             telegram=TelegramSettings(
                 token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
                 mode=mode if mode in ("webhook", "polling") else "webhook",
@@ -86,3 +137,15 @@ class Settings:
                 with os.fdopen(fd, "w") as handle:
                     handle.write(secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def _positive(value: str | None, default: int, name: str) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of days, not {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1")
+    return number

@@ -118,8 +118,6 @@ class Stack:
             "ACTION_ENDPOINT_URL": self.action_url,
             "NEUVOKAS_VAR_DIR": str(self.var_dir),
             "REDIS_URL": self.redis_url or "",
-            "TRACKER_DB_DIALECT": "sqlite",
-            "TRACKER_DB": str(self.var_dir / "tracker.db"),
             "REDIS_HOST": parsed.hostname or "127.0.0.1",
             "REDIS_PORT": str(parsed.port or 6379),
             "REDIS_DB": (parsed.path or "/0").lstrip("/") or "0",
@@ -130,9 +128,19 @@ class Stack:
             # Sanic's idle keep-alive (default 5 s) must outlast aiohttp's client pool (15 s): else
             # Rasa may reuse a connection to the action server that the server is just closing.
             "SANIC_KEEP_ALIVE_TIMEOUT": "75",
+            # Sanic refuses bodies over 1 MB before reading them (its default is 100 MB); the public
+            # webhooks are limited further, to 64 KB (channels/request_guard.py).
+            "SANIC_REQUEST_MAX_SIZE": "1048576",
             "RASA_URL": self.rasa_url,
             "RASA_API_TOKEN": self.api_token or "",
         })
+        # Conversations: SQLite under var/ unless TRACKER_DB_DIALECT (postgresql) and the rest are set.
+        tracker = {"TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(self.var_dir / "tracker.db"),
+                   "TRACKER_DB_HOST": "", "TRACKER_DB_PORT": "", "TRACKER_DB_USER": "", "TRACKER_DB_PASSWORD": ""}
+        if not os.environ.get("TRACKER_DB_DIALECT"):
+            env.update(tracker)
+        for name, value in tracker.items():
+            env.setdefault(name, value if name != "TRACKER_DB" else "rasa")
         env.update(self.extra_env)
         return env
 
@@ -161,6 +169,11 @@ class Stack:
 
     def restart(self, name: str, kill: bool = True) -> None:
         """Kills one process (SIGKILL, no clean shutdown) and starts it again, as a crash would."""
+        self.halt(name, kill=kill)
+        self.resume(name)
+
+    def halt(self, name: str, kill: bool = True) -> None:
+        """Ends one process: SIGKILL (a crash) or SIGTERM (a clean stop)."""
         process = self.processes.pop(name)
         if kill:
             try:
@@ -170,6 +183,9 @@ class Stack:
             process.wait(timeout=10)
         else:
             _terminate(process)
+
+    def resume(self, name: str) -> None:
+        """Starts a halted process again, on the same port and data."""
         if name == "redis":
             port = urllib.parse.urlparse(self.redis_url).port
             self._spawn("redis", self._redis_command(port))

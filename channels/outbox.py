@@ -66,9 +66,42 @@ class WebOutbox:
                 messages.append(item)
         return messages
 
-    async def first_time(self, conversation: str, client_id: str, ttl_seconds: int = 24 * 3600) -> bool:
-        """True the first time a resident's message id is seen: a resend after a drop is not re-run."""
-        return bool(await self.client.set(redis_keys.web_seen(conversation, client_id), "1", nx=True, ex=ttl_seconds))
+    async def take(self, conversation: str, client_id: str, pending_seconds: int = 45) -> str:
+        """Marks a resident's message id as being answered: "new" the first time; "pending" while
+        another request answers it; else the stream id of the message once it was answered.
+
+        A resend after a network drop is so never answered twice, yet never lost: when the
+        process answering it died (a killed replica), the pending mark lapses after
+        `pending_seconds` and the resend is answered.
+        """
+        key = redis_keys.web_seen(conversation, client_id)
+        if await self.client.set(key, "pending", nx=True, ex=pending_seconds):
+            return "new"
+        return await self.client.get(key) or "pending"
+
+    async def done(self, conversation: str, client_id: str, message_id: str, ttl_seconds: int = 24 * 3600) -> None:
+        await self.client.set(redis_keys.web_seen(conversation, client_id), message_id, ex=ttl_seconds)
+
+    async def forget(self, conversation: str, client_id: str) -> None:
+        """Answering failed: a resend may try again."""
+        await self.client.delete(redis_keys.web_seen(conversation, client_id))
+
+    async def answered(self, conversation: str, message_id: str) -> list[dict[str, Any]]:
+        """The resident's message `message_id` and what came after it up to their next message."""
+        if not STREAM_ID.match(message_id) or message_id == "0":
+            return []
+        entries = await self.client.xrange(redis_keys.web_stream(conversation), min=message_id, count=50)
+        items = []
+        for stream_id, fields in entries:
+            try:
+                item = json.loads(fields.get("m", "{}"))
+            except json.JSONDecodeError:
+                continue
+            if items and item.get("role") == "user":
+                break
+            item["id"] = stream_id
+            items.append(item)
+        return items
 
     async def delete(self, conversation: str) -> None:
         keys = [redis_keys.web_stream(conversation)]

@@ -44,6 +44,8 @@ from telegram.ext import (
 )
 
 from bot import redis_keys
+from channels import request_guard
+from channels.rate_limit import urgent
 from bot.redis_client import async_client
 from bot.review.store import ReviewStore, save_feedback
 from bot.settings import Settings, TelegramSettings
@@ -345,6 +347,12 @@ class TelegramInput(InputChannel):
 
     async def forward(self, chat_id: int, message: str, metadata: Optional[dict] = None) -> None:
         assert self.on_new_message is not None
+        if not urgent(message):  # red flags are answered however fast the resident writes
+            verdict = await request_guard.limiter().hit_resident(f"tg:{chat_id}")
+            if not verdict.allowed:  # explained once per window, then dropped quietly
+                if verdict.first_refusal:
+                    await self.output().send_text(chat_id, text("rate_limited", seconds=verdict.retry_after))
+                return
         _, bot_answers = await self.gate.intercept(f"{SENDER_PREFIX}{chat_id}", message)
         if not bot_answers:  # an advisor's chat: the message waits in their log
             return

@@ -34,6 +34,7 @@ from bot.review.store import ReviewStore, save_feedback
 from bot.settings import Settings
 from bot.text import clean
 from channels import conversation_ids, request_guard
+from channels.rate_limit import urgent
 from channels.erase import erase_tracker
 from channels.handoff_gate import HandoffGate
 from channels.location import coordinates, location_message
@@ -129,7 +130,8 @@ class WebChatInput(InputChannel):
     @property
     def outbox(self) -> Optional[WebOutbox]:
         if self._outbox is None and self.settings.redis_url:
-            self._outbox = WebOutbox(self.settings.redis_url)
+            self._outbox = WebOutbox(self.settings.redis_url,
+                                      retention_seconds=self.settings.retention_days * 24 * 3600)
         return self._outbox
 
     def _conversation(self, value: Any) -> Optional[str]:
@@ -144,6 +146,19 @@ class WebChatInput(InputChannel):
         if sender is None:
             return _error(403, text("bad_conversation"))
         return data, sender
+
+    async def _answered(self, sender: str, client_id: Optional[str], message_id: str) -> None:
+        if client_id and self.outbox is not None and not message_id.startswith("local-"):
+            try:
+                await self.outbox.done(sender, client_id, message_id)
+            except OutboxError:
+                pass
+
+    async def _forget(self, sender: str, client_id: str) -> None:
+        try:
+            await self.outbox.forget(sender, client_id)
+        except OutboxError:
+            pass
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         chat = Blueprint("webchat", __name__)
@@ -208,10 +223,21 @@ class WebChatInput(InputChannel):
                     return await self._reply_outside(sender, shown)
             text_in = clean(message, limit=self.max_message_chars)
             shown_text = clean(shown, limit=200) if isinstance(shown, str) and shown.strip() else text_in
+            if not urgent(text_in):  # red flags are answered however fast the resident writes
+                verdict = await request_guard.limiter().hit_resident("web:" + sender,
+                                                                     request_guard.client_address(request))
+                if not verdict.allowed:
+                    return request_guard.refused(verdict)
+            taken = False
             if client_id and self.outbox is not None:
                 try:
-                    if not await self.outbox.first_time(sender, client_id):
-                        return response.json({"conversation": data["conversation"], "messages": [], "duplicate": True})
+                    state = await self.outbox.take(sender, client_id)
+                    if state == "pending":
+                        return _error(409, text("still_processing"))
+                    if state != "new":  # answered before: the same answer again, not a second one
+                        return response.json({"conversation": data["conversation"], "duplicate": True,
+                                              "messages": await self.outbox.answered(sender, state)})
+                    taken = True
                 except OutboxError:
                     pass
             user_item = {"role": "user", "text": shown_text}
@@ -220,6 +246,7 @@ class WebChatInput(InputChannel):
             user_item["id"] = await append_or_local(self.outbox, sender, user_item)
             chat, bot_answers = await self.gate.intercept(sender, shown_text if metadata else text_in)
             if not bot_answers:  # an advisor's chat: the message waits in their log
+                await self._answered(sender, client_id if taken else None, user_item["id"])
                 return response.json({"conversation": data["conversation"], "messages": [user_item],
                                       "relayed": chat.state.value})
             output = WebOutput(self.outbox, sender)
@@ -228,7 +255,10 @@ class WebChatInput(InputChannel):
                                                  metadata=metadata or None))
             except Exception:  # noqa: BLE001 - the resident gets a polite reply, the log the details
                 logger.exception("web chat message failed")
+                if taken:
+                    await self._forget(sender, client_id)
                 return _error(503, text("failed"))
+            await self._answered(sender, client_id if taken else None, user_item["id"])
             return response.json({"conversation": data["conversation"], "messages": [user_item, *output.messages]})
 
         @chat.route("/history", methods=["GET"])

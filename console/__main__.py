@@ -11,7 +11,23 @@ from console.app import ConsoleSettings, create_app
 from console.users import default_store
 
 
-def settings_from_env() -> ConsoleSettings:
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def cookie_secure(value: str | None, host: str) -> bool:
+    """CONSOLE_COOKIE_SECURE: "1" or "0"; unset, the cookie is Secure (sent over HTTPS only) unless
+    the console listens on this machine's loopback only, where it is reached over plain HTTP."""
+    value = (value or "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    if value:
+        raise SystemExit(f"CONSOLE_COOKIE_SECURE must be 1 or 0, not {value!r}")
+    return host not in LOOPBACK
+
+
+def settings_from_env(host: str = "127.0.0.1") -> ConsoleSettings:
     settings = Settings.from_env()
     if not settings.redis_url:
         raise SystemExit("the advisor console needs REDIS_URL")
@@ -21,7 +37,7 @@ def settings_from_env() -> ConsoleSettings:
         rasa_token=settings.api_token,
         users=default_store(),
         telegram=settings.telegram,
-        cookie_secure=os.environ.get("CONSOLE_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        cookie_secure=cookie_secure(os.environ.get("CONSOLE_COOKIE_SECURE"), host),
     )
 
 
@@ -31,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "5010")))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
-    app = create_app(settings_from_env())
+    app = create_app(settings_from_env(args.host))
     app.run(host=args.host, port=args.port, access_log=False, workers=1)
     return 0
 

@@ -35,7 +35,7 @@ from bot.handoff.config import HandoffConfig, load
 from bot.handoff.notifier import Notifier
 from bot.handoff.queue import Chat, HandoffQueue, State
 from bot.redis_client import async_client
-from bot.settings import TelegramSettings
+from bot.settings import Settings, TelegramSettings
 from console.users import User, UserStore
 
 logger = logging.getLogger(__name__)
@@ -123,7 +123,27 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
             state["relay"] = Relay(settings.redis_url, settings.telegram, config)
             state["tasks"] = [loop.create_task(state["notifier"].run(state["stop"])),
                               loop.create_task(state["relay"].run(state["stop"])),
-                              loop.create_task(_timeouts(state["stop"]))]
+                              loop.create_task(_timeouts(state["stop"])),
+                              loop.create_task(_retention(state["stop"]))]
+
+    async def _retention(stop: asyncio.Event) -> None:
+        """Conversations older than the retention period leave the tracker store (now, then every 6 h)."""
+        from bot.privacy.delete import tracker_url
+        from bot.privacy.retention import RUN_EVERY_SECONDS, expire_trackers
+
+        days = Settings.from_env().retention_days
+        while not stop.is_set():
+            try:
+                conversations, _ = await asyncio.get_running_loop().run_in_executor(
+                    None, expire_trackers, tracker_url(), days)
+                if conversations:
+                    logger.info("retention: %d conversation(s) older than %d days deleted", conversations, days)
+            except Exception as error:  # noqa: BLE001 - tried again at the next round
+                logger.warning("retention: the tracker store could not be cleaned (%s)", type(error).__name__)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=RUN_EVERY_SECONDS)
+            except asyncio.TimeoutError:
+                pass
 
     async def _timeouts(stop: asyncio.Event) -> None:
         """Claimed chats whose advisor went silent go back to the queue (safe in many consoles)."""

@@ -154,7 +154,10 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory, telegram_a
                   extra_env={"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
                              "TELEGRAM_API_BASE_URL": telegram_api.base_url, "TELEGRAM_MODE": "webhook",
                              "NEUVOKAS_HANDOFF_CONFIG": str(handoff_config),
-                             "NEUVOKAS_TRAINING_ROOT": str(training), "NEUVOKAS_MODELS_DIR": str(var_dir / "models")})
+                             "NEUVOKAS_TRAINING_ROOT": str(training), "NEUVOKAS_MODELS_DIR": str(var_dir / "models"),
+                             # The suite's own traffic comes from 127.0.0.1 and is not rate limited; the
+                             # limit tests come "through a proxy" (X-Forwarded-For) from other addresses.
+                             "NEUVOKAS_TRUSTED_PROXIES": "127.0.0.1", "NEUVOKAS_RATE_LIMIT_EXEMPT": "127.0.0.1"})
     started = time.monotonic()
     stack.start()
     print(f"\nstack started in {time.monotonic() - started:.1f} s")

@@ -1,6 +1,7 @@
-"""`scripts/neuvokas.sh privacy delete ID`: an operator deletes one conversation everywhere it is
+"""`scripts/neuvokas.sh privacy delete ID | expire [--days N]`. delete: an operator deletes one conversation everywhere it is
 stored: Rasa's tracker store (SQL), the web chat's message stream, the handoff queue's records and
-message log. ID is the Rasa sender id (web-…, telegram-…) or a web chat conversation id."""
+message log. ID is the Rasa sender id (web-…, telegram-…) or a web chat conversation id.
+expire: deletes the conversations older than the retention period (bot/privacy/retention.py)."""
 from __future__ import annotations
 
 import argparse
@@ -76,7 +77,19 @@ def main(argv: Optional[list[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     delete = commands.add_parser("delete", help="delete one conversation everywhere")
     delete.add_argument("conversation")
+    expire = commands.add_parser("expire", help="delete conversations older than the retention period")
+    expire.add_argument("--days", type=int, default=None,
+                        help="retention in days (default: NEUVOKAS_RETENTION_DAYS, else 30)")
     args = parser.parse_args(argv)
+    if args.command == "expire":
+        from bot.privacy.retention import expire_trackers
+
+        days = args.days or Settings.from_env().retention_days
+        if days < 1:
+            parser.error("--days must be at least 1")
+        conversations, events = expire_trackers(tracker_url(), days)
+        print(f"poistettu {conversations} yli {days} päivää vanhaa keskustelua ({events} tapahtumaa)")
+        return 0
     sender = sender_of(args.conversation)
     settings = Settings.from_env()
     events = delete_tracker(sender, tracker_url())

@@ -44,6 +44,15 @@ def redact_tracker(tracker: DialogueStateTracker) -> None:
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    """endpoints.yml fills every field from the environment; an empty one (SQLite has no host,
+    port or user) means "not set"."""
+
+    def __init__(self, domain: Any = None, dialect: str = "sqlite", host: Any = None, port: Any = None,
+                 db: str = "rasa.db", username: Any = None, password: Any = None, event_broker: Any = None,
+                 login_db: Any = None, query: Any = None, **kwargs: Any) -> None:
+        super().__init__(domain, dialect, host or None, int(port) if port else None, db, username or None,
+                         password or None, event_broker, login_db or None, query, **kwargs)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         redact_tracker(tracker)
         await super().save(tracker)

@@ -256,6 +256,8 @@
     flush();
   }
 
+  var retries = {};        // client id -> resends after a 409, 429 or 5xx
+
   function flush() {
     if (sending) return;
     var list = pending();
@@ -269,9 +271,19 @@
       if (entry.location) body.location = entry.location;
       return fetch("webhook", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
+      var wait = parseInt(r.headers.get("Retry-After") || "0", 10);
+      return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body, wait: wait }; });
     }).then(function (res) {
       sending = false;
+      var busy = res.status === 409 || res.status === 429 || res.status === 502 || res.status === 503 || res.status === 504;
+      if (busy && (retries[entry.client_id] || 0) < 8) {
+        // Too fast, still being answered, or a server being replaced: the message stays and is resent.
+        retries[entry.client_id] = (retries[entry.client_id] || 0) + 1;
+        setProblem((res.body && res.body.error) || "Palvelu on hetken ruuhkautunut. Viestisi lähetetään uudelleen. Hätätilanteessa soita 112.");
+        setTimeout(flush, res.wait > 0 ? res.wait * 1000 : Math.min(15000, 1000 * Math.pow(2, retries[entry.client_id])));
+        return;
+      }
+      delete retries[entry.client_id];
       if (res.status === 403) {           // the conversation id is no longer valid: start a new one
         conversation = null;
         localStorage.removeItem(CONVERSATION_KEY);

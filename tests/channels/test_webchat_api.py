@@ -102,7 +102,10 @@ def test_a_resent_message_is_answered_once(client, conversation):
     first = post(client, "/webhook", body)
     second = post(client, "/webhook", body)
     assert first[0] == 200 and len(first[1]["messages"]) >= 2
-    assert second == (200, {"conversation": conversation, "messages": [], "duplicate": True})
+    # The resend gets the same answer again (the page may have missed it), not a second one.
+    assert second[0] == 200 and second[1]["duplicate"] is True
+    assert [m["id"] for m in second[1]["messages"]] == [m["id"] for m in first[1]["messages"]]
+    assert [m.get("text") for m in second[1]["messages"]] == [m.get("text") for m in first[1]["messages"]]
     with urllib.request.urlopen(f"{client.base}{WEB}/history?conversation={conversation}") as response:
         messages = json.loads(response.read())["messages"]
     assert len([m for m in messages if m["role"] == "user"]) == 1
