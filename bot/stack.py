@@ -194,6 +194,19 @@ class Stack:
             {"actions": self.start_action_server, "rasa": self.start_rasa, "console": self.start_console,
              "telegram-poll": self.start_telegram_polling}[name]()
 
+    def start_balancer(self, name: str, port: int, upstreams: list[str], affinity: bool = False,
+                       retry: bool = False, health: str = "/") -> str:
+        """A load balancer (bot/balancer.py) in front of several Rasa or action servers; its URL."""
+        command = [sys.executable, "-m", "bot.balancer", "--host", self.host, "--port", str(port),
+                   "--health", health]
+        for upstream in upstreams:
+            command += ["--upstream", upstream]
+        command += (["--affinity"] if affinity else []) + (["--retry"] if retry else [])
+        self._spawn(name, command)
+        url = f"http://{self.host}:{port}"
+        wait_until(lambda: http_ok(f"{url}/lb/status"), 30, name, self.processes[name])
+        return url
+
     def start_telegram_polling(self) -> None:
         """Development mode without a public URL: a poller relays Telegram's updates to the webhook."""
         self._spawn("telegram-poll", [sys.executable, "-m", "channels.telegram_poll",
