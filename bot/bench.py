@@ -1,9 +1,14 @@
-"""Latency of resident turns over the REST, web and Telegram channels (figures, not pass/fail).
+"""The benchmark command (figures, not pass/fail):
 
-    scripts/neuvokas.sh bench [--turns 200] [--channel-turns 50] [--url http://127.0.0.1:5005]
+    scripts/neuvokas.sh bench [--residents 1,10,50] [--seconds 30] [--turns 200] [--channel-turns 50]
 
-Without --url it starts its own stack (and reports the start time) on free ports, with its
-Telegram channel pointed at a local fake Bot API server (Telegram is not reachable here).
+In order: the handoff queue with 10,000 chats waiting; the service directory; then, on a stack of
+its own (start time reported; Telegram pointed at a local fake Bot API server), sequential REST
+turns, the load comparison with the plain Rasa bot (bot/compare.py: many residents at once, the
+same load against both, ratios, memory, start and training times), the channels' round trips
+and the advisor console. It prints a results table, saves var/bench/results.json and rewrites
+the README's table (--no-readme to leave it). `--url` measures an already running server
+(sequential REST turns only).
 """
 from __future__ import annotations
 
@@ -391,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queue-only", action="store_true", help="only the handoff queue figures")
     parser.add_argument("--training", action="store_true", help="only the editors' training times (takes minutes)")
     parser.add_argument("--review-round", action="store_true", help="only a round of editors' review (takes minutes)")
+    parser.add_argument("--residents", default="1,10,50",
+                        help="concurrency levels of the load against Neuvokas and the plain Rasa bot ('' to skip)")
+    parser.add_argument("--seconds", type=float, default=30, help="measured seconds per level and bot")
+    parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before each measurement")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's results table")
     args = parser.parse_args(argv)
     if args.review_round:
         r = review_round_figures()
@@ -422,26 +432,39 @@ def main(argv: list[str] | None = None) -> int:
           f"query (nearest + phone/e-services) p50 {figures['query_p50_ms']:.2f} ms, p95 {figures['query_p95_ms']:.2f} ms")
     if args.directory_only:
         return 0
-    channels = handoff = None
+    channels = handoff = comparison = None
     if args.url:
         result = run_turns(args.url.rstrip("/"), args.turns)
     else:
+        from bot import compare
+        from bot.model import training_record
         from tests.fakes.bot_api import FakeBotApi  # the same fake Bot API server the tests use
 
         model = ensure_model(Settings.from_env().models_dir)
         token = "7000000001:AAE-bench-" + secrets.token_hex(8)
         api = FakeBotApi(token).start()
+        levels = [int(n) for n in args.residents.split(",") if n.strip()]
         with tempfile.TemporaryDirectory() as var:
             stack = Stack(model=model, var_dir=Path(var), rasa_port=free_port(), action_port=free_port(),
                           console_port=free_port(),
                           api_token=secrets.token_urlsafe(16), log_dir=Path(var) / "logs",
                           extra_env={"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_BASE_URL": api.base_url,
-                                     "TELEGRAM_SECRET_TOKEN": secrets.token_urlsafe(16), "TELEGRAM_MODE": "webhook"})
+                                     "TELEGRAM_SECRET_TOKEN": secrets.token_urlsafe(16), "TELEGRAM_MODE": "webhook",
+                                     # an operator's own load test: the rate limits would refuse it
+                                     "NEUVOKAS_RATE_LIMIT_EXEMPT": "127.0.0.1",
+                                     "NEUVOKAS_RATE_LIMIT_RESIDENT": "1000000/60"})
             started = time.monotonic()
             with stack:
-                print(f"stack start (Redis, action server, Rasa with model): {time.monotonic() - started:.1f} s")
+                start_s = time.monotonic() - started
+                print(f"stack start (Redis, action server, Rasa with model, console): {start_s:.1f} s")
                 run_turns(stack.rasa_url, 10)  # warm-up, not counted
                 result = run_turns(stack.rasa_url, args.turns)
+                if levels:
+                    print(f"load: {', '.join(map(str, levels))} concurrent residents over REST, {args.seconds:.0f} s "
+                          f"each after {args.warmup:.0f} s warm-up, Neuvokas then the plain Rasa bot")
+                    comparison = compare.compare(stack, levels, args.seconds, args.warmup)
+                    comparison.start_s["neuvokas"] = start_s
+                    comparison.train_s["neuvokas"] = (training_record(model) or {}).get("train_seconds")
                 if args.channel_turns:
                     channels = channel_figures(stack, api, args.channel_turns)
                     handoff = handoff_figures(stack, api, args.channel_turns * 2)
@@ -462,4 +485,18 @@ def main(argv: list[str] | None = None) -> int:
               f"reply until it reaches the resident: web p50 {handoff['reply_web']['p50_ms']:.0f} ms, "
               f"p99 {handoff['reply_web']['p99_ms']:.0f} ms; Telegram p50 {handoff['reply_telegram']['p50_ms']:.0f} ms, "
               f"p99 {handoff['reply_telegram']['p99_ms']:.0f} ms")
+    if comparison is not None:
+        from bot import compare
+
+        command = "scripts/neuvokas.sh bench" + ("" if argv is None else " " + " ".join(argv))
+        text, missed = compare.table(comparison, queue, channels, command.strip())
+        print("\n" + text.split("\n", 1)[1].rsplit("\n", 1)[0])
+        compare.save(Settings.from_env().var_dir / "bench" / "results.json", comparison=comparison, queue=queue,
+                     channels=channels, handoff=handoff, sequential=result)
+        if missed:
+            print("targets missed: " + "; ".join(missed))
+        else:
+            print("every target met")
+        if not args.no_readme and compare.write_readme(text):
+            print("README.md: the results table is regenerated")
     return 1 if result["errors"] else 0

@@ -53,14 +53,36 @@ def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: 
                               cwd=root)
         if done.returncode == 0 and target.exists():
             log(f"fine-tuned {target.name} in {time.monotonic() - started:.0f} s")
+            record_training(target, time.monotonic() - started, "finetune")
             _prune(models_dir, keep={target, finetune_from})
             return target
         log("fine-tuning was not possible (new intents or config?): training in full")
     log(f"training data or config changed: training {target.name}")
+    started = time.monotonic()
     subprocess.run(command, cwd=root, check=True)
     log(f"trained {target.name} in {time.monotonic() - started:.0f} s")
+    record_training(target, time.monotonic() - started, "full")
     _prune(models_dir, keep={target})
     return target
+
+
+def record_training(model: Path, seconds: float, mode: str) -> None:
+    """Keeps how long the model took to train beside it (`<model>.json`), for the benchmark."""
+    import json
+    import os
+
+    model.with_name(model.name + ".json").write_text(json.dumps(
+        {"train_seconds": round(seconds, 1), "mode": mode, "cpus": os.cpu_count()}), encoding="utf-8")
+
+
+def training_record(model: Path) -> Optional[dict]:
+    import json
+
+    path = model.with_name(model.name + ".json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _prune(models_dir: Path, keep: set[Path]) -> None:
@@ -72,3 +94,4 @@ def _prune(models_dir: Path, keep: set[Path]) -> None:
     old = sorted(models_dir.glob("neuvokas-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in [p for p in old if p.resolve() not in keep][max(0, KEEP_MODELS - len(keep)):]:
         path.unlink(missing_ok=True)
+        path.with_name(path.name + ".json").unlink(missing_ok=True)

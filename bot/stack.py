@@ -156,7 +156,7 @@ class Stack:
                    "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
                    "--enable-api", "--cors", f"http://{self.host}:{self.rasa_port}"]
         if self.api_token:
-            command += ["--auth-token", self.api_token]
+            command += [f"--auth-token={self.api_token}"]  # one argument: a token may start with "-"
         self._spawn("rasa", command)
         status = f"{self.rasa_url}/status" + (f"?token={self.api_token}" if self.api_token else "")
         wait_until(lambda: http_ok(status, timeout=5), timeout, "Rasa server", self.processes["rasa"])

@@ -24,6 +24,14 @@ logger = logging.getLogger(__name__)
 STREAM_ID = re.compile(r"^(0|\d{1,20}-\d{1,20})$")
 OutboxError = (RedisError, OSError)
 
+_TAKE = """
+if redis.call('SET', KEYS[1], 'pending', 'NX', 'EX', ARGV[1]) then
+  if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 'new' end
+  return 'retry'
+end
+return redis.call('GET', KEYS[1]) or 'pending'
+"""
+
 
 class WebOutbox:
     """Append to and read from the conversation streams; the Redis client is made on first use."""
@@ -66,18 +74,28 @@ class WebOutbox:
                 messages.append(item)
         return messages
 
-    async def take(self, conversation: str, client_id: str, pending_seconds: int = 45) -> str:
-        """Marks a resident's message id as being answered: "new" the first time; "pending" while
-        another request answers it; else the stream id of the message once it was answered.
+    async def take(self, conversation: str, client_id: str, pending_seconds: int = 75) -> str:
+        """Marks a resident's message id as being answered. Returns "new" the first time; "pending"
+        while another request answers it; "retry" when an earlier attempt's mark lapsed (the
+        process answering it died: the caller checks the tracker before answering again); else the
+        stream id of the message once it was answered.
 
-        A resend after a network drop is so never answered twice, yet never lost: when the
-        process answering it died (a killed replica), the pending mark lapses after
-        `pending_seconds` and the resend is answered.
+        `pending_seconds` outlasts Rasa's conversation lock (60 s), so a slow but living attempt is
+        never answered twice.
         """
-        key = redis_keys.web_seen(conversation, client_id)
-        if await self.client.set(key, "pending", nx=True, ex=pending_seconds):
-            return "new"
-        return await self.client.get(key) or "pending"
+        seen = redis_keys.web_seen(conversation, client_id)
+        return await self.client.eval(_TAKE, 2, seen, seen + ":tried", pending_seconds, 24 * 3600)
+
+    async def user_item(self, conversation: str, client_id: str) -> Optional[str]:
+        """The stream id of the resident's message with this client id, among the latest 200."""
+        for stream_id, fields in await self.client.xrevrange(redis_keys.web_stream(conversation), count=200):
+            try:
+                item = json.loads(fields.get("m", "{}"))
+            except json.JSONDecodeError:
+                continue
+            if item.get("role") == "user" and item.get("client_id") == client_id:
+                return stream_id
+        return None
 
     async def done(self, conversation: str, client_id: str, message_id: str, ttl_seconds: int = 24 * 3600) -> None:
         await self.client.set(redis_keys.web_seen(conversation, client_id), message_id, ex=ttl_seconds)

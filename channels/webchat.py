@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
 from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -154,6 +155,22 @@ class WebChatInput(InputChannel):
             except OutboxError:
                 pass
 
+    async def _in_tracker(self, request: Request, sender: str, client_id: str) -> Optional[str]:
+        """When the conversation's tracker already has this message (the attempt that died saved
+        it), the stream id to answer a resend with ("0" when the stream lost it); else None."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return None
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+        except Exception:  # noqa: BLE001 - the tracker store is down: the message is answered
+            logger.warning("web chat: the tracker store could not be read for a resend")
+            return None
+        if tracker is None or not any(isinstance(e, UserUttered) and (e.metadata or {}).get("client_id") == client_id
+                                      for e in tracker.events):
+            return None
+        return await self.outbox.user_item(sender, client_id) or "0"
+
     async def _forget(self, sender: str, client_id: str) -> None:
         try:
             await self.outbox.forget(sender, client_id)
@@ -234,16 +251,22 @@ class WebChatInput(InputChannel):
                     state = await self.outbox.take(sender, client_id)
                     if state == "pending":
                         return _error(409, text("still_processing"))
-                    if state != "new":  # answered before: the same answer again, not a second one
+                    if state == "retry":  # an earlier attempt died: did it get as far as the tracker?
+                        state = await self._in_tracker(request, sender, client_id) or "new"
+                    if state not in ("new", "retry"):  # answered before: the same answer, not a second one
+                        await self._answered(sender, client_id, state)
                         return response.json({"conversation": data["conversation"], "duplicate": True,
                                               "messages": await self.outbox.answered(sender, state)})
                     taken = True
+                    earlier = await self.outbox.user_item(sender, client_id)
                 except OutboxError:
-                    pass
+                    earlier = None
+            else:
+                earlier = None
             user_item = {"role": "user", "text": shown_text}
             if client_id:
                 user_item["client_id"] = client_id
-            user_item["id"] = await append_or_local(self.outbox, sender, user_item)
+            user_item["id"] = earlier or await append_or_local(self.outbox, sender, user_item)
             chat, bot_answers = await self.gate.intercept(sender, shown_text if metadata else text_in)
             if not bot_answers:  # an advisor's chat: the message waits in their log
                 await self._answered(sender, client_id if taken else None, user_item["id"])
@@ -252,7 +275,8 @@ class WebChatInput(InputChannel):
             output = WebOutput(self.outbox, sender)
             try:
                 await on_new_message(UserMessage(text_in, output, sender, input_channel=self.name(),
-                                                 metadata=metadata or None))
+                                                 metadata={**metadata, "client_id": client_id} if client_id
+                                                 else metadata or None))
             except Exception:  # noqa: BLE001 - the resident gets a polite reply, the log the details
                 logger.exception("web chat message failed")
                 if taken:
