@@ -1,6 +1,7 @@
 """The plain Rasa bot the benchmark compares Neuvokas with: Rasa 3.6's default pipeline and
 policies (what Rasa fills in for an empty `pipeline:` and `policies:`), Neuvokas's intents,
-entities and NLU training examples, and one fixed answer per intent (a rule each). No spaCy, no
+entities and NLU training examples, one fixed answer per intent (a rule each) and a two-turn story
+per intent, so that Rasa's default dialogue policies (TED, UnexpecTED) are trained and run. No spaCy, no
 custom components or actions, no tracker or lock store beyond Rasa's in-memory defaults, no
 channels but REST: what a team would start from with `rasa init` and the same data.
 
@@ -62,6 +63,13 @@ def build(folder: Path, source: Path = ROOT) -> Path:
     rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
              for intent in intents]
     rules.append({"rule": "not understood", "steps": [{"intent": "nlu_fallback"}, {"action": "utter_default"}]})
+    # Stories too, as `rasa init` has: without them TED and UnexpecTED would have nothing to learn
+    # and the plain bot would run only its rules, not Rasa's default dialogue policies.
+    stories = [{"story": f"{intent} then thanks", "steps": [{"intent": intent}, {"action": f"utter_{intent}"},
+                                                            {"intent": "thanks"}, {"action": "utter_thanks"}]}
+               for intent in intents if intent != "thanks"]
+    (folder / "data" / "stories.yml").write_text(yaml.safe_dump({"version": "3.1", "stories": stories},
+                                                                allow_unicode=True, sort_keys=False), encoding="utf-8")
     (folder / "data" / "rules.yml").write_text(yaml.safe_dump({"version": "3.1", "rules": rules}, allow_unicode=True,
                                                                sort_keys=False), encoding="utf-8")
     (folder / "config.yml").write_text(CONFIG, encoding="utf-8")

@@ -16,6 +16,7 @@ import argparse
 import json
 import secrets
 import statistics
+import sys
 import tempfile
 import time
 import urllib.request
@@ -402,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before each measurement")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's results table")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured, also in a log file
     if args.review_round:
         r = review_round_figures()
         print(f"review round: {r['sent']} real-looking messages sent, {r['collected']} collected for review, "

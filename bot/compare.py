@@ -57,7 +57,11 @@ class BaselineServer:
         self.process = subprocess.Popen(baseline.serve_command(self.model, self.port), cwd=self.model.parent,
                                         env=baseline._env(), start_new_session=True,
                                         stdout=open(self.log_dir / "baseline-rasa.log", "ab"), stderr=subprocess.STDOUT)
-        wait_until(lambda: http_ok(f"{self.url}/status"), 400, "baseline Rasa server", self.process)
+        try:
+            wait_until(lambda: http_ok(f"{self.url}/"), 400, "baseline Rasa server", self.process)
+        except BaseException:
+            self.stop()
+            raise
         return time.monotonic() - started
 
     def stop(self) -> None:

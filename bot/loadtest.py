@@ -139,12 +139,12 @@ class MemorySampler(threading.Thread):
         self.pids, self.interval = pids, interval
         self.peak = {name: 0.0 for name in pids}
         self.last = {name: 0.0 for name in pids}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.sample()
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def sample(self) -> None:
         for name, pid in self.pids.items():
@@ -153,7 +153,7 @@ class MemorySampler(threading.Thread):
             self.peak[name] = max(self.peak[name], value)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=5)
         self.sample()
 

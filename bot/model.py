@@ -50,7 +50,7 @@ def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: 
     if finetune_from is not None and finetune_from.exists():
         log(f"training data changed: fine-tuning {finetune_from.name} into {target.name}")
         done = subprocess.run(command + ["--finetune", str(finetune_from), "--epoch-fraction", str(FINETUNE_FRACTION)],
-                              cwd=root)
+                              cwd=root, env=_training_env())
         if done.returncode == 0 and target.exists():
             log(f"fine-tuned {target.name} in {time.monotonic() - started:.0f} s")
             record_training(target, time.monotonic() - started, "finetune")
@@ -59,11 +59,18 @@ def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: 
         log("fine-tuning was not possible (new intents or config?): training in full")
     log(f"training data or config changed: training {target.name}")
     started = time.monotonic()
-    subprocess.run(command, cwd=root, check=True)
+    subprocess.run(command, cwd=root, check=True, env=_training_env())
     log(f"trained {target.name} in {time.monotonic() - started:.0f} s")
     record_training(target, time.monotonic() - started, "full")
     _prune(models_dir, keep={target})
     return target
+
+
+def _training_env() -> dict[str, str]:
+    """Rasa's telemetry and error reports stay off: nothing leaves the machine."""
+    import os
+
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 
 
 def record_training(model: Path, seconds: float, mode: str) -> None:

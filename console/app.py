@@ -136,8 +136,10 @@ def create_app(settings: ConsoleSettings, name: str = "neuvokas_console") -> San
             try:
                 conversations, _ = await asyncio.get_running_loop().run_in_executor(
                     None, expire_trackers, tracker_url(), days)
-                if conversations:
-                    logger.info("retention: %d conversation(s) older than %d days deleted", conversations, days)
+                callbacks = await queue().expire_callbacks()
+                if conversations or callbacks:
+                    logger.info("retention: %d conversation(s) older than %d days and %d callback request(s) "
+                                "deleted", conversations, days, callbacks)
             except Exception as error:  # noqa: BLE001 - tried again at the next round
                 logger.warning("retention: the tracker store could not be cleaned (%s)", type(error).__name__)
             try:

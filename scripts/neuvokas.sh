@@ -35,7 +35,7 @@ find_python() {
 }
 
 ensure_voikko() {
-  if ldconfig -p 2>/dev/null | grep -q 'libvoikko.so.1' && { [ -d /usr/lib/voikko ] || [ -d /usr/share/voikko ]; }; then
+  if ldconfig -p 2>/dev/null | grep 'libvoikko.so.1' >/dev/null && { [ -d /usr/lib/voikko ] || [ -d /usr/share/voikko ]; }; then
     return 0
   fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -369,6 +369,23 @@ class HandoffQueue:
         await self.client.hset(keys.handoff_callbacks(), callback_id, json.dumps(record, ensure_ascii=False))
         return True
 
+    async def expire_callbacks(self) -> int:
+        """Deletes callback requests (they hold phone numbers) older than the retention period:
+        handled ones by when they were handled, open ones by when they were made."""
+        cutoff = self.clock() - self.config.closed_retention_days * 86400
+        old = []
+        for callback_id, raw in (await self.client.hgetall(keys.handoff_callbacks())).items():
+            try:
+                record = json.loads(raw)
+                when = float(record.get("handled_at") or record.get("created_at") or 0)
+            except (ValueError, TypeError):
+                when = 0.0
+            if when < cutoff:
+                old.append(callback_id)
+        if old:
+            await self.client.hdel(keys.handoff_callbacks(), *old)
+        return len(old)
+
 
 def wait_minutes(position: int, minutes_per_place: float) -> int:
     return max(1, round(position * minutes_per_place))

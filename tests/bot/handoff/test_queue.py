@@ -220,6 +220,24 @@ def test_callback_requests(queue, clock):
     assert done[0]["handled_by"] == "sari"
 
 
+def test_callback_requests_expire_after_the_retention_period(queue, clock):
+    async def scenario():
+        handled = await queue.request_callback("a", "social", "040 123 4567")
+        await queue.resolve_callback(handled, by="sari")
+        clock.now += 20 * 86400
+        waiting = await queue.request_callback("b", "health", "050 765 4321")
+        fresh = await queue.request_callback("c", "health", "050 111 2222")
+        await queue.resolve_callback(fresh, by="sari")
+        clock.now += 11 * 86400  # the first is 31 days old, the others 11
+        first = await queue.expire_callbacks()
+        clock.now += 20 * 86400  # the second and third are 31 days old
+        second = await queue.expire_callbacks()
+        return first, second, await queue.callbacks("health") + await queue.callbacks("health", state="done")
+
+    first, second, left = run(scenario())
+    assert (first, second, left) == (1, 2, [])
+
+
 def test_a_closed_chat_expires_after_the_retention_period(queue):
     chat = run(queue.enqueue("web-retention", "webchat", "health", check_hours=False)).chat
     run(queue.claim(chat.id, "sari"))
