@@ -101,6 +101,9 @@ def ensure_model(work: Optional[Path] = None, log=print) -> tuple[Path, Optional
                    env=_env())
     seconds = time.monotonic() - started
     record_training(model, seconds, "full")
+    for old in (work / "models").glob("baseline-*"):  # earlier baselines
+        if not old.name.startswith(name):
+            old.unlink(missing_ok=True)
     return model, seconds
 
 

@@ -402,8 +402,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30, help="measured seconds per level and bot")
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds before each measurement")
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's results table")
+    parser.add_argument("--table-only", action="store_true",
+                        help="print (and write to the README) the table of the last run's saved figures")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # figures appear as they are measured, also in a log file
+    if args.table_only:
+        from bot import compare
+
+        saved = Settings.from_env().var_dir / "bench" / "results.json"
+        if not saved.exists():
+            print(f"no saved figures in {saved}: run `scripts/neuvokas.sh bench` first")
+            return 1
+        comparison, queue, channels = compare.load_saved(saved)
+        text, missed = compare.table(comparison, queue, channels, "scripts/neuvokas.sh bench")
+        print(text.split("\n", 1)[1].rsplit("\n", 1)[0])
+        if not args.no_readme and compare.write_readme(text):
+            print("README.md: the results table is regenerated")
+        return 0
     if args.review_round:
         r = review_round_figures()
         print(f"review round: {r['sent']} real-looking messages sent, {r['collected']} collected for review, "
