@@ -23,6 +23,7 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+from bot.loadtest import percentile
 from bot.model import ensure_model
 from bot.settings import Settings
 from bot.stack import Stack, free_port
@@ -35,12 +36,6 @@ CONVERSATIONS = [
     ["rahat loppu enkä saa ruokaa", "kiitti"],
     ["kerro vitsi", "ootko botti", "rintaa puristaa kovasti"],
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def run_turns(url: str, turns: int) -> dict:
@@ -388,6 +383,17 @@ def review_round_figures() -> dict:
     return result
 
 
+def report_table(comparison, queue: dict, channels: dict | None, command: str, no_readme: bool) -> None:
+    """Prints the results table and the missed targets, and writes the table into the README."""
+    from bot import compare
+
+    text, missed = compare.table(comparison, queue, channels, command)
+    print("\n" + text.split("\n", 1)[1].rsplit("\n", 1)[0])
+    print("targets missed: " + "; ".join(missed) if missed else "every target met")
+    if not no_readme and compare.write_readme(text):
+        print("README.md: the results table is regenerated")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas bench", description=__doc__)
     parser.add_argument("--turns", type=int, default=200)
@@ -414,10 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no saved figures in {saved}: run `scripts/neuvokas.sh bench` first")
             return 1
         comparison, queue, channels = compare.load_saved(saved)
-        text, missed = compare.table(comparison, queue, channels, "scripts/neuvokas.sh bench")
-        print(text.split("\n", 1)[1].rsplit("\n", 1)[0])
-        if not args.no_readme and compare.write_readme(text):
-            print("README.md: the results table is regenerated")
+        report_table(comparison, queue, channels, "scripts/neuvokas.sh bench", args.no_readme)
         return 0
     if args.review_round:
         r = review_round_figures()
@@ -505,15 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     if comparison is not None:
         from bot import compare
 
-        command = "scripts/neuvokas.sh bench" + ("" if argv is None else " " + " ".join(argv))
-        text, missed = compare.table(comparison, queue, channels, command.strip())
-        print("\n" + text.split("\n", 1)[1].rsplit("\n", 1)[0])
         compare.save(Settings.from_env().var_dir / "bench" / "results.json", comparison=comparison, queue=queue,
                      channels=channels, handoff=handoff, sequential=result)
-        if missed:
-            print("targets missed: " + "; ".join(missed))
-        else:
-            print("every target met")
-        if not args.no_readme and compare.write_readme(text):
-            print("README.md: the results table is regenerated")
+        command = "scripts/neuvokas.sh bench" + ("" if argv is None else " " + " ".join(argv))
+        report_table(comparison, queue, channels, command.strip(), args.no_readme)
     return 1 if result["errors"] else 0

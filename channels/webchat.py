@@ -155,6 +155,19 @@ class WebChatInput(InputChannel):
             except OutboxError:
                 pass
 
+    async def _take(self, request: Request, sender: str, client_id: str) -> Tuple[str, Optional[str]]:
+        """How to treat a message with this client id: ("new", the stream id of the resident's
+        message when an earlier attempt already showed it), ("pending", None) while another request
+        answers it, or (the answered message's stream id, None)."""
+        state = await self.outbox.take(sender, client_id)
+        if state != "retry":
+            return state, None
+        answered = await self._in_tracker(request, sender, client_id)  # the attempt that died saved it?
+        if answered is None:
+            return "new", await self.outbox.user_item(sender, client_id)
+        await self._answered(sender, client_id, answered)
+        return answered, None
+
     async def _in_tracker(self, request: Request, sender: str, client_id: str) -> Optional[str]:
         """When the conversation's tracker already has this message (the attempt that died saved
         it), the stream id to answer a resend with ("0" when the stream lost it); else None."""
@@ -245,24 +258,18 @@ class WebChatInput(InputChannel):
                                                                      request_guard.client_address(request))
                 if not verdict.allowed:
                     return request_guard.refused(verdict)
-            taken = False
+            taken, earlier = False, None
             if client_id and self.outbox is not None:
                 try:
-                    state = await self.outbox.take(sender, client_id)
+                    state, earlier = await self._take(request, sender, client_id)
                     if state == "pending":
                         return _error(409, text("still_processing"))
-                    if state == "retry":  # an earlier attempt died: did it get as far as the tracker?
-                        state = await self._in_tracker(request, sender, client_id) or "new"
-                    if state not in ("new", "retry"):  # answered before: the same answer, not a second one
-                        await self._answered(sender, client_id, state)
+                    if state != "new":  # answered before: the same answer, not a second one
                         return response.json({"conversation": data["conversation"], "duplicate": True,
                                               "messages": await self.outbox.answered(sender, state)})
                     taken = True
-                    earlier = await self.outbox.user_item(sender, client_id)
                 except OutboxError:
-                    earlier = None
-            else:
-                earlier = None
+                    pass
             user_item = {"role": "user", "text": shown_text}
             if client_id:
                 user_item["client_id"] = client_id
