@@ -1,6 +1,7 @@
 """Triage actions: start, ask one question at a time (triage_form), validate answers, give the result."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,11 +12,13 @@ from rasa_sdk.types import DomainDict
 from actions.service_actions import place_from, shared_location
 from bot.directory.store import default_directory
 from bot.places import default_gazetteer
-from bot.triage import advice, engine
+from bot.text import fold
+from bot.triage import advice, engine, parsing
 
 # Results after which an advisor's look helps (EMERGENCY and EMERGENCY_DEPT must not wait in a chat queue).
 ADVISOR_LEVELS = ("SAME_DAY", "ROUTINE")
 KIND_OF_INTENT = {"report_symptom": "symptom", "report_situation": "situation"}
+NO_PLACE = "-"  # the resident did not say where: the result names county-wide and national services
 
 
 class ActionStartTriage(Action):
@@ -33,7 +36,9 @@ class ActionStartTriage(Action):
         state["started_with"] = message.get("text") or ""
         intro = advice.texts()["start" if state.get("kind") != "situation" else "start_situation"]
         dispatcher.utter_message(text=intro)
-        return [SlotSet("triage_state", state), SlotSet("triage_answer", None), SlotSet("triage_summary", None)]
+        # The first message may already settle it (a finding that ends the triage): then no question.
+        answer = engine.DONE if state.get("done") else None
+        return [SlotSet("triage_state", state), SlotSet("triage_answer", answer), SlotSet("triage_summary", None)]
 
 
 class ActionAskTriageAnswer(Action):
@@ -71,23 +76,42 @@ class ValidateTriageForm(FormValidationAction):
             return {"triage_answer": engine.STOPPED}
         if not state["history"] and value == state.get("started_with"):
             return {"triage_answer": None}  # the message that started the triage is no answer
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in ("request_human", "goodbye"):
+        intent = tracker.latest_message.get("intent") or {}
+        new_state, outcome = engine.answer(state, str(value or ""))
+        if outcome == engine.NOT_UNDERSTOOD and _wants_out(intent, str(value or "")):
+            # Only an answer the triage cannot read ends it: "ei, näkee normaalisti" is an answer.
             state = {**state, "stopped": True}
             return {"triage_state": state, "triage_answer": engine.STOPPED, "triage_summary": engine.summary(state)}
-        new_state, outcome = engine.answer(state, str(value or ""))
         if outcome == engine.NOT_UNDERSTOOD:
-            dispatcher.utter_message(text=advice.not_understood_text(engine.current_question(new_state)))
+            dispatcher.utter_message(text=advice.not_understood_text(engine.current_question(new_state), new_state))
         if outcome in (engine.DONE, engine.STOPPED):
             return {"triage_state": new_state, "triage_answer": outcome, "triage_summary": engine.summary(new_state)}
         return {"triage_state": new_state, "triage_answer": None}
 
     def validate_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
+        """A known place, else asked once more; a resident who won't or can't say gets the result
+        with the county's phone services and the national numbers (never the same question again)."""
         place = place_from(value, tracker)
-        if place is None:
-            dispatcher.utter_message(response="utter_place_not_recognised")
-        return {"place": place}
+        if place is not None:
+            return {"place": place}
+        state = dict(tracker.get_slot("triage_state") or {})
+        attempts = int(state.get("place_attempts", 0)) + 1
+        refused = parsing.yes_no(str(value or "")) in (parsing.UNSURE, parsing.NO) or bool(
+            re.search(r"\b(ohita|en halua|en kerro|ei valia|sama|mika tahansa)\b", fold(str(value or ""))))
+        if refused or attempts >= 2:
+            return {"place": NO_PLACE, "triage_state": {**state, "place_attempts": attempts}}
+        dispatcher.utter_message(response="utter_place_not_recognised_triage")
+        return {"place": None, "triage_state": {**state, "place_attempts": attempts}}
+
+
+def _wants_out(intent: dict, text: str) -> bool:
+    """The resident asks for a person, or says goodbye in a few words: the triage stops. A longer
+    answer the triage could not read ("no se säären punotus, muuta ei") is asked again instead."""
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    if name == "request_human" and confidence >= 0.8:
+        return True
+    return name == "goodbye" and confidence >= 0.8 and len(text.split()) <= 3
 
 
 class ActionTriageResult(Action):
@@ -103,11 +127,14 @@ class ActionTriageResult(Action):
             dispatcher.utter_message(text=advice.texts()["stopped"])
             dispatcher.utter_message(response="utter_what_next")
             return events
-        place = default_gazetteer().get(tracker.get_slot("place") or "")
+        place_slot = tracker.get_slot("place")
+        place = default_gazetteer().get(place_slot or "") if place_slot != NO_PLACE else None
         text, payloads = advice.result_messages(state, default_directory(), place, origin=shared_location(tracker))
         dispatcher.utter_message(text=text)
         for payload in payloads:
             dispatcher.utter_message(json_message=payload)
         if engine.result(state).level in ADVISOR_LEVELS:  # a professional should look: offer an advisor
             dispatcher.utter_message(response="utter_offer_advisor")
+        if place_slot == NO_PLACE:
+            events.append(SlotSet("place", None))
         return events + [SlotSet("triage_summary", engine.summary(state))]

@@ -36,6 +36,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         model = published
     else:
         model = ensure_model(settings.models_dir, log=log)
+    from bot.redflag_semantic import ensure_classifier
+
+    ensure_classifier(settings.models_dir, log=log)
     token = settings.api_token or secrets.token_urlsafe(24)
     stack = Stack(model=model, var_dir=settings.var_dir, host=settings.host,
                   rasa_port=settings.rasa_port, action_port=settings.action_port, console_port=settings.console_port,
@@ -109,6 +112,12 @@ def cmd_evaluate_triage(args: argparse.Namespace) -> int:
     return evaluate.main(args.extra)
 
 
+def cmd_evaluate_safety(args: argparse.Namespace) -> int:
+    from bot import safety_eval
+
+    return safety_eval.main(args.extra)
+
+
 def cmd_editor(args: argparse.Namespace) -> int:
     from bot.editor import cli
 
@@ -137,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("import-ptv", help="import a PTV service-channel JSON export").set_defaults(func=cmd_import_ptv)
     commands.add_parser("evaluate-triage", help="triage vignettes through the bot (prints figures)").set_defaults(
         func=cmd_evaluate_triage)
+    commands.add_parser("evaluate-safety", help="red flags per language and triage vignettes (prints figures)",
+                        add_help=False).set_defaults(func=cmd_evaluate_safety)
     commands.add_parser("users", help="advisor console users: add, passwd, remove, list", add_help=False).set_defaults(
         func=cmd_users)
     commands.add_parser("editor", help="content editors: review, assign, validate, train, evaluate, publish, rollback",
@@ -144,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("privacy", help="privacy: delete ID (one conversation, everywhere)", add_help=False).set_defaults(
         func=cmd_privacy)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_users,
+    if rest and args.func not in (cmd_test, cmd_bench, cmd_import_ptv, cmd_evaluate_triage, cmd_evaluate_safety, cmd_users,
                                      cmd_editor, cmd_privacy):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.extra = rest

@@ -39,6 +39,9 @@ def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: 
     of the epochs (`rasa train --finetune`); when Rasa refuses (a new intent, a changed config),
     it trains in full.
     """
+    from bot.redflag_semantic import ensure_classifier
+
+    ensure_classifier(models_dir, log=log)
     target = model_path(models_dir, root)
     if target.exists():
         log(f"model up to date: {target.name} (no training needed)")

@@ -1,12 +1,14 @@
 """Red-flag detector: finds emergencies in any resident message, before anything else runs.
 
-Rules are data (bot/data/red_flags.yml) so a clinician can review them; this module only
-applies them. Pure Python, no Rasa, safe to call on every message.
+Two parts, either one is enough (recall first): the rules (bot/data/red_flags.yml, data a
+clinician can review; this module only applies them) and the semantic detector
+(bot/redflag_semantic.py: sentence embeddings, for the wordings no rule lists, in Finnish,
+Swedish and English). No Rasa; safe to call on every message.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +17,17 @@ import yaml
 from bot.text import fold
 
 DEFAULT_RULES = Path(__file__).parent / "data" / "red_flags.yml"
+#: A rule's hit in a "not now" message stands unless the semantic detector's probability is below this.
+NOT_NOW_AGREEMENT = 0.5
+#: ... and even when it says "nyt" ("yritin nuorena, nyt haluan puhua"), if the detector is this sure.
+NOT_NOW_SURE = 0.1
+#: Without a rule, the semantic detector alone alarms on a "not now" message only when this sure.
+NOT_NOW_SEMANTIC = 0.9
+#: Below this the semantic detector cannot say which emergency it is (see _semantic_detect).
+FLAG_SURE = 0.5
+OTHER = "other"
+OTHER_REASON = "kuvaamasi tilanne voi vaatia kiireellistä apua"
+
 
 # A negation within the three words before a match ("ei ole kovaa rintakipua").
 _NEGATION = re.compile(r"\b(ei|en|eika|ilman|eivat|emme)\b(\s+\S+){0,2}\s*$")
@@ -48,8 +61,19 @@ class _Flag:
 class RedFlagDetector:
     """Applies the red-flag rules to a message; the first flag in file order wins."""
 
-    def __init__(self, flags: list[_Flag]):
+    def __init__(self, flags: list[_Flag], not_now: tuple[re.Pattern[str], ...] = (),
+                 now: tuple[re.Pattern[str], ...] = ()):
         self._flags = flags
+        self._not_now = not_now
+        self._now = now
+
+    def not_now(self, text: str | None, strict: bool = True) -> bool:
+        """The message speaks of the past, of a book or film, or asks for information ("viime
+        vuonna", "leffassa", "mitkä on oireet") and (when strict) says nothing of now ("nyt", "apua")."""
+        folded = fold(text or "")
+        if not any(p.search(folded) for p in self._not_now):
+            return False
+        return not strict or not any(p.search(folded) for p in self._now)
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_RULES) -> "RedFlagDetector":
@@ -65,11 +89,16 @@ class RedFlagDetector:
                 for p in raw["patterns"]
             )
             flags.append(_Flag(id=raw["id"], reason=raw["reason"], patterns=patterns))
-        return cls(flags)
+        context = data.get("context") or {}
+        return cls(flags, tuple(re.compile(p) for p in context.get("not_now") or ()),
+                   tuple(re.compile(p) for p in context.get("now") or ()))
 
     @property
     def flag_ids(self) -> list[str]:
         return [f.id for f in self._flags]
+
+    def reason_of(self, flag_id: str) -> str:
+        return next((f.reason for f in self._flags if f.id == flag_id), OTHER_REASON)
 
     def detect(self, text: str | None) -> RedFlag | None:
         """The first red flag the message carries, or None."""
@@ -101,13 +130,72 @@ def _first_match(pattern: _Pattern, folded: str) -> str | None:
     return None
 
 
+def is_negated(before: str) -> bool:
+    """True when the text just before a match negates it ("ei ole kovaa …"), unless "mutta/nyt" follows."""
+    return _is_negated(before)
+
+
 def _is_negated(before: str) -> bool:
     window = before[-40:]
     negation = _NEGATION.search(window)
     return bool(negation) and not _NEGATION_BREAK.search(window[negation.start():])
 
 
+class CombinedDetector:
+    """The rules first (they name the flag precisely), then the semantic detector."""
+
+    def __init__(self, rules: RedFlagDetector, semantic=None):
+        self.rules = rules
+        self.semantic = semantic
+        # The same message is checked by the NLU pipeline, the handoff gate and the rate limiter.
+        self._semantic_score = lru_cache(maxsize=512)(semantic.score) if semantic is not None else None
+
+    def _semantic_detect(self, text: str):
+        score = self._semantic_score(text)
+        if score is None or score.probability < self.semantic.threshold:
+            return None
+        if score.probability < NOT_NOW_SEMANTIC and self.rules.not_now(text):
+            return None  # a film, the past, a joke: only a sure model alarms on its own
+        if score.flag_confidence < FLAG_SURE:
+            # An emergency, but not clearly one of the ten: 112 with the general wording, not the
+            # first-aid advice of a flag it may not be (recall first; the triage could not do better).
+            return replace(score, flag=OTHER)
+        return score
+
+    @property
+    def flag_ids(self) -> list[str]:
+        return self.rules.flag_ids
+
+    def detect(self, text: str | None) -> RedFlag | None:
+        found = self.rules.detect(text)
+        if self.semantic is None or not text:
+            return found
+        if found is not None:
+            # A rule wins, unless the message is clearly about the past, a film or a book, or asks for
+            # information, and the semantic detector agrees it is no emergency.
+            if self.rules.not_now(text, strict=False) and self._semantic_score(text).probability < NOT_NOW_SURE:
+                return None
+            if self.rules.not_now(text) and self._semantic_score(text).probability < NOT_NOW_AGREEMENT:
+                return None
+            return found
+        score = self._semantic_detect(text)
+        if score is None:
+            return None
+        return RedFlag(score.flag, self.rules.reason_of(score.flag), score.chunk)
+
+    def detect_all(self, text: str | None) -> list[RedFlag]:
+        return self.rules.detect_all(text) or [f for f in [self.detect(text)] if f]
+
+
 @lru_cache(maxsize=1)
-def default_detector() -> RedFlagDetector:
-    """The detector with the bundled rules, built once per process on first use."""
+def rules_detector() -> RedFlagDetector:
+    """The rules alone (bot/data/red_flags.yml), built once per process on first use."""
     return RedFlagDetector.from_file()
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> CombinedDetector:
+    """Rules and the semantic detector, built once per process on first use."""
+    from bot.redflag_semantic import default_semantic
+
+    return CombinedDetector(rules_detector(), default_semantic())

@@ -1,6 +1,7 @@
 """NLU component: a message that carries a red flag becomes intent `red_flag` whatever DIET thinks.
 
 It sits after the FallbackClassifier, so a red flag also wins over low-confidence fallbacks.
+The detector is bot.redflags: the reviewable rules and the semantic detector (any language).
 The flag id goes out as entity `red_flag`, which fills the slot the emergency response reads.
 """
 from __future__ import annotations
@@ -38,6 +39,12 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:  # pragma: no cover - not trainable
         raise NotImplementedError
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "RedFlagClassifier":
+        default_detector()  # load the rules and the semantic detector at start, not on a message
+        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         detector = default_detector()

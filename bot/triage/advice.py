@@ -35,18 +35,23 @@ def texts() -> dict:
 
 
 def question_message(state: dict, question: Question) -> tuple[str, dict]:
-    """The question's text and its `triage` question payload with answer buttons."""
+    """The question's text (to the resident or about the person they write for) and its
+    `triage` question payload with answer buttons; every question has an "En tiedä" answer."""
     t = texts()["buttons"]
     if question is engine.CHOOSE_QUESTION:
-        options = [(p.title, p.title) for p in engine.choices(state)]
+        options = [(p.title, p.title) for p in engine.choices(state)] + [t["other_topic"]]
+    elif question is engine.WHO_QUESTION:
+        options = t["who"]
     elif question is engine.AGE_QUESTION:
         options = t["age"]
+    elif question is engine.SEX_QUESTION:
+        options = t["sex"]
     elif question.type == "duration":
         options = t["duration"]
     elif question.type == "yes_no":
         options = t["yes_no"]
     else:
-        options = []
+        options = t["number"]
     options = [list(o) for o in options]
     if state["history"]:
         options.append(t["back"])
@@ -54,17 +59,26 @@ def question_message(state: dict, question: Question) -> tuple[str, dict]:
     payload = {"type": "triage", "state": "question", "kind": state.get("kind") or "symptom",
                "protocol": state.get("protocol"), "question_id": question.id,
                "options": [{"title": title, "payload": answer} for title, answer in options]}
-    return question.text, payload
+    return engine.question_text(state, question), payload
 
 
-def not_understood_text(question: Optional[Question]) -> str:
+def not_understood_text(question: Optional[Question], state: Optional[dict] = None) -> str:
+    """What to say when an answer could not be read; the question is then asked again with its buttons."""
     t = texts()
     if question is engine.CHOOSE_QUESTION:
         return t["not_understood_choice"]
+    if question is engine.WHO_QUESTION:
+        return t["not_understood_who"]
     if question is engine.AGE_QUESTION:
         return t["not_understood_age"]
+    if question is engine.SEX_QUESTION:
+        return t["not_understood_sex"]
     if question is not None and question.type == "duration":
         return t["not_understood_duration"]
+    if question is not None and question.type == "number":
+        return t["not_understood_number"]
+    if state is not None and state.get("misunderstood", 0) >= 2:
+        return t["not_understood_again"]
     return t["not_understood"]
 
 

@@ -2,36 +2,90 @@
 
 Pure and deterministic: the state is a plain dict (kept in a Rasa slot between turns), every
 function returns a new state. No Rasa, no I/O beyond reading the protocol files once.
+
+What the resident already said counts: who the complaint is about (themselves or someone they
+write for), the age (also in days, weeks and months), the sex, a duration, a temperature and any
+finding a protocol lists in `known_if` are taken from the first message and later answers and
+not asked again. "En tiedä" has a defined, conservative meaning for every question; an answer
+the engine cannot read is asked again, never guessed.
 """
 from __future__ import annotations
 
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 from bot.lexicon import default_lexicon
 from bot.text import fold
 from bot.triage import parsing
 from bot.triage.levels import RANK, most_urgent
-from bot.triage.protocol import Protocol, Question, protocols
+from bot.triage.protocol import Question, Protocol, protocols
 
-AGE_QUESTION = Question(id="age", type="age", text="Kenen oireista on kyse? Kuinka vanha hän on?")
-CHOOSE_QUESTION = Question(id="protocol", type="choice", text="Mistä oireesta tai asiasta on kyse?")
+TEXTS = Path(__file__).resolve().parent.parent / "data" / "triage_texts.yml"
+GENERAL = "general"
+CHILD_PROTOCOLS = ("ill_child", "infant_fever")  # always about someone else: a parent writes
 ENDING_LEVELS = ("EMERGENCY", "EMERGENCY_DEPT")
 
 # When a message names several complaints, the potentially most serious one is assessed.
-PRIORITY = ("chest_pain", "mental_health", "injury", "headache", "cough_breathing", "abdominal_pain", "dizziness",
-            "dental", "back_pain", "vomiting_diarrhoea", "sore_throat", "ear", "urinary", "eye", "skin",
-            "fever", "violence", "families", "substance_use", "caregiver", "elderly_at_home", "exhaustion_loneliness",
+PRIORITY = ("chest_pain", "mental_health", "leg_swelling", "confusion", "fainting", "injury", "headache",
+            "cough_breathing", "bites_stings", "shingles", "constipation", "flank_pain", "genital", "abdominal_pain", "dizziness",
+            "ill_child", "skin_infection", "dental", "back_pain", "vomiting_diarrhoea", "sore_throat", "ear", "urinary",
+            "eye", "mouth", "allergy_nose", "skin", "fever",
+            "violence", "families", "substance_use", "caregiver", "elderly_at_home", "exhaustion_loneliness",
             "housing", "money_food", "youth", "disability", "unemployment")
 
 _STOP = re.compile(r"^(lopeta|lopetetaan|keskeyta|peru|peruuta|stop|en halua jatkaa|riittaa|lopeta arvio)\b")
 _BACK = re.compile(r"^(takaisin|edellinen|palaa|edelliseen|edellinen kysymys|muutan vastausta)\b")
-_INFANT = re.compile(r"alle\s*(3|kolme|kolmen)\s*(kk|kuukau\w*)|vastasyntyn")
-_ELDERLY = re.compile(r"yli\s*75")
+_OTHER_CHOICE = re.compile(r"\b(jokin muu|joku muu|muu|en tieda|en tiia|ei mikaan naista|ei mikaan|muuta)\b")
+
+_PERSON = (r"lapse\w*|lapsi|lapsel\w*|vauva\w*|poika\w*|pojal\w*|pojan\w*|tytto\w*|tytol\w*|tyttare\w*|tytar|"
+           r"taapero\w*|isa|isal\w*|isan\w*|isani|iskal\w*|faija\w*|aiti\w*|aitee\w*|mutsi\w*|mummo\w*|mummu\w*|"
+           r"pappa\w*|vaari\w*|ukki\w*|isoisa\w*|isoaiti\w*|mieheni|miehel\w*|puoliso\w*|vaimo\w*|avovaimo\w*|"
+           r"avomie\w*|naapuri\w*|kaveri\w*|ystava\w*|sisko\w*|sisare\w*|veli|veljel\w*|velje\w*|anoppi\w*|appi\w*|"
+           r"hanella|hanen|hanta|hanelle|han|heilla|kumppani\w*|poikaystava\w*|tyttoystava\w*|serkku\w*|tati\w*|"
+           r"eno\w*|seta\w*|lapsenlap\w*|teini\w*|esikoi\w*|kuopu\w*|vanhempi\w*|vanhemmal\w*")
+_OTHER = re.compile(r"\b(" + _PERSON + r")\b")
+_SELF = re.compile(r"\b(minulla|mulla|mul|minua|mua|olen|oon|ma oon|mina olen|itsellani|mulle|minulle|mulle on|"
+                   r"minusta tuntuu|mua sattuu|minuun|muhun|mun (paa|vatsa|maha|selka|kurkku|korva|silma|jalka|kasi|rinta)\w*)\b")
+_FEMALE = re.compile(r"\b(tytto\w*|tytol\w*|tyttare\w*|tytar|aiti\w*|aitee\w*|mutsi\w*|mummo\w*|mummu\w*|isoaiti\w*|"
+                     r"vaimo\w*|avovaimo\w*|sisko\w*|sisare\w*|anoppi\w*|tyttoystava\w*|tati\w*|naisel\w*|nainen)\b")
+_MALE = re.compile(r"\b(poika\w*|pojal\w*|pojan\w*|isa|isal\w*|isan\w*|isani|iskal\w*|faija\w*|pappa\w*|vaari\w*|"
+                   r"ukki\w*|isoisa\w*|mieheni|miehel\w*|avomie\w*|veli|veljel\w*|velje\w*|appi\w*|poikaystava\w*|"
+                   r"eno\w*|seta\w*|miehen)\b")
+_SELF_FEMALE = re.compile(r"\b(olen nainen|oon nainen|naisena|olen tytto|oon tytto|olen raskaana|oon raskaana|"
+                          r"raskaana|kuukautis\w*|menkat|menkoi\w*|raskausviik\w*)\b")
+_SELF_MALE = re.compile(r"\b(olen mies|oon mies|miehena|olen poika|oon poika)\b")
+_ELDERLY_WORDS = re.compile(r"\b(vanhus\w*|vanhuks\w*|mummo\w*|mummu\w*|pappa\w*|vaari\w*|ukki\w*|isoisa\w*|"
+                            r"isoaiti\w*|ikaihmi\w*|iakas\w*|ikaantyn\w*)")
+_CHILD_WORDS = re.compile(r"\b(lapsi|lapse\w*|lapsel\w*|taapero\w*|kouluikai\w*|vauva\w*|teini\w*|esikoi\w*|kuopu\w*)")
 
 NEXT, NOT_UNDERSTOOD, DONE, STOPPED, BACK = "next", "not_understood", "done", "stopped", "back"
+
+
+@lru_cache(maxsize=1)
+def _texts_all() -> dict:
+    return yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
+
+
+def _texts() -> dict:
+    return _texts_all()["questions"]
+
+
+def _special(qid: str, qtype: str) -> Question:
+    texts = _texts()[qid]
+    return Question(id=qid, type=qtype, text=texts["self"], text_other=texts["other"])
+
+
+CHOOSE_QUESTION = _special("protocol", "choice")
+WHO_QUESTION = _special("who", "who")
+AGE_QUESTION = _special("age", "age")
+SEX_QUESTION = _special("sex", "sex")
+SPECIAL = {q.id: q for q in (CHOOSE_QUESTION, WHO_QUESTION, AGE_QUESTION, SEX_QUESTION)}
 
 
 @dataclass(frozen=True)
@@ -45,38 +99,29 @@ class Result:
 
 
 def start(text: str = "", kind: Optional[str] = None, topics: Optional[list[str]] = None) -> dict:
-    """A new triage from the resident's first message (protocol and age taken from it when said)."""
-    state = {"protocol": None, "kind": kind, "age_group": None, "answers": {}, "history": [],
-             "triggered": [], "done": False, "stopped": False, "misunderstood": 0}
-    group = _age_group(text)
-    if group:
-        state["age_group"] = group
+    """A new triage from the resident's first message: protocol, who, age, sex and facts taken from it."""
+    state = {"protocol": None, "kind": kind, "who": None, "age_group": None, "age_years": None, "sex": None,
+             "facts": {}, "texts": [], "answers": {}, "auto": [], "history": [], "triggered": [], "done": False,
+             "stopped": False, "misunderstood": 0, "asked": []}
+    _learn(state, text or "")
     chosen = choose_protocol(text, kind, topics)
     if chosen:
         _set_protocol(state, chosen)
-        _prefill_duration(state, text)
     return state
-
-
-def _prefill_duration(state: dict, text: str) -> None:
-    """A duration said in the first message ("kuumetta kolme päivää") answers the duration question."""
-    days = parsing.duration_days(text or "")
-    if days is None:
-        return
-    for question in protocols()[state["protocol"]].questions:
-        if question.type == "duration" and question.applies_to(state["age_group"]):
-            _record(state, question, days)
-            state["history"].append(question.id)
-            return
 
 
 def choose_protocol(text: str, kind: Optional[str] = None, topics: Optional[list[str]] = None) -> Optional[str]:
     """The protocol the words name: by lexicon topic, then by protocol title."""
+    from bot.redflags import is_negated
+
     found = list(topics or [])
     lexicon = default_lexicon()
-    for word in re.findall(r"[\wåäöÅÄÖ-]+", text or ""):
+    folded = fold(text or "")
+    for match in re.finditer(r"[\wåäöÅÄÖ-]+", text or ""):
+        if is_negated(folded[:match.start()]):
+            continue  # "ei ole hengenahdistusta" names no breathing complaint
         for entity in ("symptom", "situation"):
-            value = lexicon.match_word(word, entity)
+            value = lexicon.match_word(match.group(0), entity)
             if value and value not in found:
                 found.append(value)
     for entity in ("symptom", "situation"):
@@ -88,7 +133,7 @@ def choose_protocol(text: str, kind: Optional[str] = None, topics: Optional[list
         candidates = [p for p in candidates if p.kind == kind] or candidates
     if not candidates:
         folded = fold(text or "")
-        candidates = [p for p in protocols().values() if folded and fold(p.title) in folded]
+        candidates = [p for p in protocols().values() if folded and p.topics and fold(p.title) in folded]
     if not candidates:
         return None
     candidates.sort(key=lambda p: PRIORITY.index(p.id) if p.id in PRIORITY else len(PRIORITY))
@@ -100,6 +145,15 @@ def choices(state: dict) -> list[Protocol]:
     return [p for p in protocols().values() if p.topics and (kind is None or p.kind == kind)]
 
 
+def about_other(state: dict) -> bool:
+    """True when the resident writes about someone else (a child, a parent, a neighbour)."""
+    return state.get("who") == "other"
+
+
+def question_text(state: dict, question: Question) -> str:
+    return question.wording(about_other(state))
+
+
 def current_question(state: dict) -> Optional[Question]:
     """The question to ask next, or None when the triage has what it needs."""
     if state["done"] or state["stopped"]:
@@ -107,11 +161,16 @@ def current_question(state: dict) -> Optional[Question]:
     if state["protocol"] is None:
         return CHOOSE_QUESTION
     protocol = protocols()[state["protocol"]]
-    if protocol.ask_age and state["age_group"] is None:
+    if protocol.ask_age and state["age_group"] is None and not state.get("age_unknown"):
+        if state.get("who") is None:
+            return WHO_QUESTION
         return AGE_QUESTION
     for question in protocol.questions:
-        if question.id not in state["answers"] and question.applies_to(state["age_group"]):
-            return question
+        if question.id in state["answers"] or not _applies(state, question):
+            continue
+        if question.needs_sex() and state.get("sex") is None and not state.get("sex_unknown"):
+            return SEX_QUESTION
+        return question
     return None
 
 
@@ -131,23 +190,32 @@ def answer(state: dict, text: str) -> tuple[dict, str]:
     value = _parse(question, state, text)
     if value is None:
         state["misunderstood"] += 1
-        if question.type == "yes_no" and state["misunderstood"] >= 2:
-            value = parsing.UNSURE  # asked twice without an answer: treat as "don't know"
-        else:
-            return state, NOT_UNDERSTOOD
+        return state, NOT_UNDERSTOOD
     state["misunderstood"] = 0
     if question is CHOOSE_QUESTION:
+        if _OTHER.search(fold(text or "")):
+            state["who"] = None  # "tytöllä päätäit": the complaint is someone else's after all
+        _learn(state, text)
         _set_protocol(state, value)
+    elif question is WHO_QUESTION:
+        _apply_who(state, value)
     elif question is AGE_QUESTION:
-        state["age_group"] = value
-        _apply_redirect(state)
+        _apply_age(state, value)
+    elif question is SEX_QUESTION:
+        if value in ("female", "male"):
+            state["sex"] = value
+        else:
+            state["sex_unknown"] = True
     else:
         _record(state, question, value)
-        last = state["triggered"][-1] if state["triggered"] and state["triggered"][-1]["question"] == question.id else None
-        if question.red_flag and last and last["level"] in ENDING_LEVELS:
+        if question.red_flag and _ended_by(state, question.id):
+            state["history"].append(question.id)
             state["done"] = True
             return state, DONE
     state["history"].append(question.id)
+    if question.type in ("yes_no", "duration", "number") and parsing.yes_no(text) is None:
+        _learn(state, text)  # a free answer ("joo, ja kuumetta on 39") may tell more
+    _autofill(state)
     if current_question(state) is None:
         state["done"] = True
         return state, DONE
@@ -158,7 +226,8 @@ def result(state: dict) -> Result:
     protocol = protocols()[state["protocol"]]
     triggered = state["triggered"]
     level = most_urgent(*(t["level"] for t in triggered)) or protocol.baseline.level
-    reasons = tuple(t["reason"] for t in sorted(triggered, key=lambda t: RANK[t["level"]]) if RANK[t["level"]] <= RANK[level] + 1)
+    ranked = sorted(triggered, key=lambda t: RANK[t["level"]])
+    reasons = tuple(dict.fromkeys(t["reason"] for t in ranked if RANK[t["level"]] <= RANK[level] + 1))
     if not triggered:
         reasons = (protocol.baseline.reason,)
     return Result(level, reasons[:3], protocol.id, protocol.kind, protocol.self_care, protocol.seek_care_if)
@@ -167,6 +236,7 @@ def result(state: dict) -> Result:
 def summary(state: dict) -> dict:
     """The structured triage summary kept on the conversation for an advisor."""
     data = {"protocol": state["protocol"], "kind": state.get("kind"), "age_group": state["age_group"],
+            "age_years": state.get("age_years"), "sex": state.get("sex"), "who": state.get("who"),
             "answers": dict(state["answers"]), "stopped": state["stopped"]}
     if state["protocol"] and state["done"]:
         r = result(state)
@@ -174,57 +244,238 @@ def summary(state: dict) -> dict:
     return data
 
 
+# --- what the resident said ------------------------------------------------------------------
+
+def _learn(state: dict, text: str) -> None:
+    """Who, age, sex, duration and temperature from a free message (only what is not known yet)."""
+    if not text or text.startswith("/"):
+        return
+    state["texts"].append(text)
+    folded = fold(text)
+    if state.get("who") is None:
+        state["who"] = _who(folded)
+    years, rest = parsing.age_and_rest(text)
+    if state.get("age_years") is None and years is not None:
+        state["age_years"] = years
+        state["age_group"] = parsing.group_of(years)
+    elif state.get("age_group") is None and _ELDERLY_WORDS.search(folded):
+        state["age_group"] = "elderly"
+    if state.get("who") is None and state.get("age_group") == "elderly" and _ELDERLY_WORDS.search(folded):
+        state["who"] = "other"
+    if state.get("sex") is None:
+        state["sex"] = _sex(folded, state.get("who"))
+    facts = state.setdefault("facts", {})
+    if "duration" not in facts:
+        days = parsing.duration_days(rest, strict=True)
+        if days is not None:
+            facts["duration"] = days
+    if "temperature" not in facts:
+        temperature = parsing.temperature(text)
+        if temperature is not None:
+            facts["temperature"] = temperature
+
+
+def _who(folded: str) -> Optional[str]:
+    other = _OTHER.search(folded)
+    mine = _SELF.search(folded)
+    if other and (not mine or other.start() < mine.start()):
+        return "other"
+    if mine:
+        return "self"
+    return None
+
+
+def _sex(folded: str, who: Optional[str]) -> Optional[str]:
+    if who == "other":
+        person = _OTHER.search(folded)
+        if person:
+            word = person.group(0)
+            if _FEMALE.fullmatch(word):
+                return "female"
+            if _MALE.fullmatch(word):
+                return "male"
+        return None
+    if _SELF_FEMALE.search(folded):
+        return "female"
+    if _SELF_MALE.search(folded):
+        return "male"
+    return None
+
+
+def _applies(state: dict, question: Question) -> bool:
+    if any(state["answers"].get(earlier) not in (parsing.YES, parsing.UNSURE) for earlier in question.after_yes):
+        return False
+    return question.applies_to(state.get("age_group"), state.get("sex"), state.get("age_years"))
+
+
+def _known_to_apply(state: dict, question: Question) -> bool:
+    """Applies, and every age or sex limit it has is known to be met (a guess is not enough to
+    take a finding as said: "infant cough" wording in an adult's message must not count)."""
+    if not _applies(state, question):
+        return False
+    if question.ask_if_age and state.get("age_group") is None:
+        return False
+    if question.ask_if_sex and state.get("sex") is None:
+        return False
+    if (question.min_years is not None or question.max_years is not None) and state.get("age_years") is None:
+        return False
+    return True
+
+
+def _autofill(state: dict) -> None:
+    """Answers taken from what was already said: facts for duration and number questions,
+    `known_if` findings (not negated just before) as yes."""
+    if state["protocol"] is None or state["done"]:
+        return
+    from bot.redflags import is_negated
+
+    facts = state.get("facts") or {}
+    folded_texts = [fold(t) for t in state.get("texts") or []]
+    for question in protocols()[state["protocol"]].questions:
+        if question.id in state["answers"] or not _known_to_apply(state, question):
+            continue
+        value = None
+        if question.fact == "duration" and "duration" in facts:
+            value = facts["duration"]
+        elif question.fact == "temperature" and "temperature" in facts:
+            value = facts["temperature"]
+        elif question.fact == "age_years" and state.get("age_years") is not None:
+            value = state["age_years"]
+        elif question.type == "yes_no" and question.known_if:
+            for folded in folded_texts:
+                match = next((m for p in question.known_if for m in p.finditer(folded)
+                              if not is_negated(folded[:m.start()])), None)
+                if match:
+                    value = parsing.YES
+                    break
+        if value is None:
+            continue
+        _record(state, question, value)
+        state["auto"].append(question.id)
+        if question.red_flag and _ended_by(state, question.id):
+            state["done"] = True
+            return
+
+
+def _ended_by(state: dict, question_id: str) -> bool:
+    last = [t for t in state["triggered"] if t["question"] == question_id]
+    return bool(last) and last[-1]["level"] in ENDING_LEVELS
+
+
 # --- internals -------------------------------------------------------------------------------
 
 def _set_protocol(state: dict, protocol_id: str) -> None:
     protocol = protocols()[protocol_id]
     state["protocol"], state["kind"] = protocol.id, protocol.kind
+    if protocol.id in CHILD_PROTOCOLS:
+        state["who"] = "other"
     _apply_redirect(state)
+    _autofill(state)
+    if current_question(state) is None and state["protocol"]:
+        state["done"] = True
+
+
+def _apply_who(state: dict, value: str) -> None:
+    who, hint = value.split(":") if ":" in value else (value, "")
+    state["who"] = who
+    if hint == "child" and state.get("age_group") is None:
+        state["child_hint"] = True
+
+
+def _apply_age(state: dict, value) -> None:
+    if value == parsing.UNSURE:
+        state["age_unknown"] = True
+        return
+    if isinstance(value, float):
+        state["age_years"] = value
+        state["age_group"] = parsing.group_of(value)
+    else:
+        state["age_group"] = value
+        state["age_years"] = {"infant": 0.1}.get(value)
+    _apply_redirect(state)
+    _autofill(state)
 
 
 def _apply_redirect(state: dict) -> None:
     protocol = protocols()[state["protocol"]]
     target = protocol.redirect.get(state["age_group"] or "")
-    if target:
+    if target and target in protocols():
         state["protocol"] = target
-        state["answers"], state["triggered"] = {}, []
-
-
-def _age_group(text: str) -> Optional[str]:
-    folded = fold(text or "")
-    if _INFANT.search(folded):
-        return "infant"
-    if _ELDERLY.search(folded):
-        return "elderly"
-    return parsing.age_group(text or "")
+        state["answers"], state["triggered"], state["auto"] = {}, [], []
+        _autofill(state)
 
 
 def _parse(question: Question, state: dict, text: str):
+    folded = fold(text or "").strip(" .!?")
     if question is CHOOSE_QUESTION:
-        return choose_protocol(text, state.get("kind"))
+        chosen = choose_protocol(text, state.get("kind"))
+        if chosen:
+            return chosen
+        # No protocol fits (or "en tiedä" / "jokin muu"): the general protocol, never the menu again.
+        return GENERAL if GENERAL in protocols() and (folded and (_OTHER_CHOICE.search(folded) or len(folded) > 2)) else None
+    if question is WHO_QUESTION:
+        return _parse_who(folded)
     if question is AGE_QUESTION:
-        return _age_group(text)
+        if parsing.yes_no(text) == parsing.UNSURE:
+            return parsing.UNSURE
+        if re.search(r"\b(vauva alle 3|alle 3 kk|alle kolme kuukau|vastasyntyn)", folded):
+            return "infant"
+        years = parsing.age_years(text)
+        if years is not None and years <= 120:
+            return float(years)
+        if re.search(r"\b(yli 75|yli 75 vuotias|vanhus|iakas)", folded):
+            return "elderly"
+        if re.search(r"\b(aikuinen|aikuisen|aikuiselle|aikuisella)\b", folded):
+            return "adult"
+        if re.search(r"\b(lapsi|lapsen|lapsella|kouluikainen|leikki-ikainen|teini\w*|nuori)\b", folded):
+            return "child"
+        return None
+    if question is SEX_QUESTION:
+        if re.search(r"\b(nainen|naine|tytto|female|woman|girl|kvinna|flicka|naisena|nais)\b", folded):
+            return "female"
+        if re.search(r"\b(mies|poika|male|man|boy|pojke|miehena)\b", folded):
+            return "male"
+        if re.search(r"\b(muu|en halua|ei halua|en kerro|en tieda|en tiia|ohita)\b", folded):
+            return "unknown"
+        return None
     if question.type == "yes_no":
-        return parsing.yes_no(text)
+        return parsing.yes_no(text) or parsing.yes_no_in_context(text, question_text(state, question))
+    if parsing.yes_no(text) == parsing.UNSURE:
+        return parsing.UNSURE
     if question.type == "duration":
         return parsing.duration_days(text)
+    if question.fact == "temperature":
+        value = parsing.temperature(text) or parsing.number(text)
+        return value if value is not None and 34 <= value <= 44 else None
     return parsing.number(text)
+
+
+def _parse_who(folded: str) -> Optional[str]:
+    if re.search(r"\b(lapse\w*|lapsi|vauva\w*|poika\w*|pojan|tytto\w*|tyttare\w*|taapero\w*)\b", folded):
+        return "other:child"
+    if re.search(r"\b(mina|minun|mun|minulla|mulla|itse|omista|omat|ite|mulle|minä)\b", folded):
+        return "self"
+    if re.search(r"\b(joku muu|jonkun muun|muun|toisen|han|hanen|puoliso\w*|aiti\w*|isa\w*|mummo\w*|pappa\w*|"
+                 r"naapuri\w*|ystava\w*|kaveri\w*|sisko\w*|veli\w*|vaimo\w*|mies\w*)\b", folded):
+        return "other"
+    return None
 
 
 def _record(state: dict, question: Question, value) -> None:
     state["answers"][question.id] = value
-    outcome = None
     if question.type == "yes_no":
-        if value == parsing.YES:
-            outcome = question.yes
-        elif value == parsing.NO:
-            outcome = question.no
-        else:  # when unsure, the more urgent: the level of "yes" unless the protocol says otherwise
-            outcome = question.unsure or question.yes
+        outcome = {parsing.YES: question.yes, parsing.NO: question.no}.get(value)
+        if value == parsing.UNSURE:
+            outcome = question.unsure_outcome()
+    elif value == parsing.UNSURE:
+        outcome = question.unsure_outcome()
     else:
         outcome = next((rule for rule in question.rules if rule.matches(float(value))), None)
     if outcome is not None:
-        state["triggered"].append({"question": question.id, "level": outcome.level, "reason": outcome.reason})
+        reason = outcome.reason
+        if value == parsing.UNSURE:  # say that it was not known, not that it is so
+            reason = _texts_all()["unsure_reason"].format(reason=reason)
+        state["triggered"].append({"question": question.id, "level": outcome.level, "reason": reason})
 
 
 def _back(state: dict) -> dict:
@@ -233,8 +484,12 @@ def _back(state: dict) -> dict:
     previous = state["history"].pop()
     if previous == "protocol":
         state["protocol"] = None
+    elif previous == "who":
+        state["who"] = None
     elif previous == "age":
-        state["age_group"] = None
+        state["age_group"], state["age_years"], state["age_unknown"] = None, None, False
+    elif previous == "sex":
+        state["sex"], state["sex_unknown"] = None, False
     else:
         state["answers"].pop(previous, None)
         state["triggered"] = [t for t in state["triggered"] if t["question"] != previous]

@@ -77,6 +77,14 @@ def run_vignette(vignette: dict, send: Send) -> Outcome:
 
 def _answer(question: dict, vignette: dict, facts: dict) -> str:
     qid = question.get("question_id")
+    if qid in facts:
+        return facts[qid]
+    if qid == "who":
+        age = str(vignette.get("age", "aikuinen"))
+        return "lapsen" if any(w in age for w in ("lapsi", "vauva", "kk", "vk", "viikko")) or (
+            age.split()[0].isdigit() and int(age.split()[0]) < 16) else "jonkun muun"
+    if qid == "sex":
+        return "en halua sanoa"
     if qid == "age":
         return str(vignette.get("age", "aikuinen"))
     if qid == "protocol":
@@ -86,6 +94,8 @@ def _answer(question: dict, vignette: dict, facts: dict) -> str:
     titles = [o.get("title") for o in question.get("options") or []]
     if "Alle päivän" in titles:  # a duration question
         return str(vignette.get("duration", "1 päivä"))
+    if "Kyllä" not in titles:  # a number question the vignette says nothing of
+        return "en tiedä"
     return "ei"
 
 

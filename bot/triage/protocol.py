@@ -1,6 +1,7 @@
 """Triage protocols: loading the YAML files and validating them (run by the tests)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,9 @@ from bot.triage.levels import LEVELS
 
 PROTOCOLS = Path(__file__).parent / "protocols"
 AGE_GROUPS = ("infant", "child", "adult", "elderly")
+SEXES = ("female", "male")
 TYPES = ("yes_no", "duration", "number")
+FACTS = ("duration", "temperature", "age_years")
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,42 @@ class Question:
     no: Optional[Outcome] = None
     unsure: Optional[Outcome] = None
     rules: tuple[Rule, ...] = ()
+    text_other: Optional[str] = None
+    ask_if_sex: tuple[str, ...] = ()
+    min_years: Optional[float] = None
+    max_years: Optional[float] = None
+    known_if: tuple[re.Pattern[str], ...] = ()
+    fact: Optional[str] = None
+    after_yes: tuple[str, ...] = ()  # asked only when these earlier questions were answered yes (or "en tiedä")
 
-    def applies_to(self, age_group: Optional[str]) -> bool:
-        """Asked for the listed age groups; with the age unknown, child questions are asked too (safer)."""
+    def applies_to(self, age_group: Optional[str], sex: Optional[str] = None, years: Optional[float] = None) -> bool:
+        """Asked for the listed age groups, sex and ages; what is not known does not exclude (safer)."""
+        if self.ask_if_sex and sex in SEXES and sex not in self.ask_if_sex:
+            return False
+        if years is not None and ((self.min_years is not None and years < self.min_years)
+                                  or (self.max_years is not None and years > self.max_years)):
+            return False
         if not self.ask_if_age or age_group in self.ask_if_age:
             return True
         return age_group is None and "adult" not in self.ask_if_age
+
+    def needs_sex(self) -> bool:
+        return bool(self.ask_if_sex)
+
+    def wording(self, about_other: bool) -> str:
+        """The question to the resident ("sinulla") or about the person they write for ("hänellä")."""
+        return (self.text_other or self.text) if about_other else self.text
+
+    def unsure_outcome(self) -> Optional[Outcome]:
+        """What "en tiedä" counts as: `unsure` if given, else the more urgent answer."""
+        if self.unsure:
+            return self.unsure
+        if self.type == "yes_no":
+            return self.yes
+        if not self.rules:
+            return None
+        rule = min(self.rules, key=lambda r: LEVELS.index(r.level))
+        return Outcome(rule.level, rule.reason)
 
 
 @dataclass(frozen=True)
@@ -76,9 +109,13 @@ def _outcome(raw: Any) -> Optional[Outcome]:
 def parse(raw: dict) -> Protocol:
     questions = []
     for q in raw.get("questions") or []:
+        ask_if = q.get("ask_if") or {}
         questions.append(Question(
             id=q["id"], text=q["text"], type=q.get("type", "yes_no"), red_flag=bool(q.get("red_flag")),
-            ask_if_age=tuple((q.get("ask_if") or {}).get("age_group", ())),
+            ask_if_age=tuple(ask_if.get("age_group", ())), ask_if_sex=tuple(ask_if.get("sex", ())),
+            min_years=ask_if.get("min_years"), max_years=ask_if.get("max_years"),
+            text_other=q.get("text_other"), fact=q.get("fact"), after_yes=tuple(ask_if.get("yes", ask_if.get(True, ()))),
+            known_if=tuple(re.compile(pattern) for pattern in q.get("known_if") or ()),
             # YAML 1.1 reads a bare `yes:` / `no:` key as a boolean; both spellings are accepted.
             yes=_outcome(q.get("yes", q.get(True))), no=_outcome(q.get("no", q.get(False))),
             unsure=_outcome(q.get("unsure")),
@@ -108,8 +145,15 @@ def validate(raw_by_file: dict[str, dict]) -> list[str]:
     ids = {}
     for name, raw in raw_by_file.items():
         where = f"{name}:"
+        for q in (raw or {}).get("questions") or []:
+            for key in (q.get("ask_if") or {}):
+                if key not in ("age_group", "sex", "min_years", "max_years", "yes", True):
+                    problems.append(f"{where} {q.get('id')}: unknown ask_if key {key}")
         try:
             protocol = parse(raw)
+        except re.error as error:
+            problems.append(f"{where} a known_if pattern does not compile: {error}")
+            continue
         except (KeyError, TypeError) as error:
             problems.append(f"{where} missing field {error}")
             continue
@@ -133,6 +177,21 @@ def validate(raw_by_file: dict[str, dict]) -> list[str]:
             red_flags_done = red_flags_done or not q.red_flag
             if not q.text.strip().endswith("?"):
                 problems.append(f"{where} {q.id}: a question must end with a question mark")
+            if not (q.text_other or "").strip().endswith("?"):
+                problems.append(f"{where} {q.id}: needs text_other (about another person), ending with a question mark")
+            if re.search(r"\b(yli \d+ astetta ja|ja onko|ja olo)\b", q.text):
+                problems.append(f"{where} {q.id}: one finding per question (split \"… ja …\")")
+            for sex in q.ask_if_sex:
+                if sex not in SEXES:
+                    problems.append(f"{where} {q.id}: unknown sex {sex}")
+            for earlier in q.after_yes:
+                if earlier not in seen_questions - {q.id}:
+                    problems.append(f"{where} {q.id}: ask_if.yes names {earlier}, which must be an earlier question")
+            if q.fact and q.fact not in FACTS:
+                problems.append(f"{where} {q.id}: unknown fact {q.fact}")
+            for outcome in [o for o in (q.yes, q.no, q.unsure) if o] + list(q.rules):
+                if outcome.reason and len(outcome.reason.split()) < 3:
+                    problems.append(f"{where} {q.id}: the reason \"{outcome.reason}\" must be a finding in plain words")
             outcomes = [o for o in (q.yes, q.no, q.unsure) if o] + list(q.rules)
             if q.type == "yes_no" and not q.yes:
                 problems.append(f"{where} {q.id}: a yes/no question needs the level of `yes`")
