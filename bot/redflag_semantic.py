@@ -47,6 +47,7 @@ _HASH_FEATURES = 2 ** 18
 #: Bump when the features or the training change, so stale weights are not reused.
 VERSION = "2"
 _MAX_SENTENCES = 24
+MIN_WORDS = 2  # shorter messages carry too little for the model ("20" scored as an emergency)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _lock = threading.Lock()
@@ -82,8 +83,8 @@ class SemanticRedFlags:
 
     def score(self, text: str | None) -> Optional[Score]:
         chunks = chunks_of(text)
-        if not chunks:
-            return None
+        if not chunks or len(re.findall(r"[^\W\d_]{2,}", chunks[0])) < MIN_WORDS:
+            return None  # "20", "joo", a place name: the rules alone judge a message this short
         vectors = embed(chunks)
         red = self._red_probability(vectors, chunks)
         best = int(np.argmax(red))

@@ -173,9 +173,11 @@ class CombinedDetector:
         if found is not None:
             # A rule wins, unless the message is clearly about the past, a film or a book, or asks for
             # information, and the semantic detector agrees it is no emergency.
-            if self.rules.not_now(text, strict=False) and self._semantic_score(text).probability < NOT_NOW_SURE:
+            score = self._semantic_score(text)
+            probability = score.probability if score is not None else 1.0  # too short to judge: the rule stands
+            if self.rules.not_now(text, strict=False) and probability < NOT_NOW_SURE:
                 return None
-            if self.rules.not_now(text) and self._semantic_score(text).probability < NOT_NOW_AGREEMENT:
+            if self.rules.not_now(text) and probability < NOT_NOW_AGREEMENT:
                 return None
             return found
         score = self._semantic_detect(text)

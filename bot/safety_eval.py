@@ -22,6 +22,8 @@ import argparse
 import json
 import secrets
 import tempfile
+import time
+import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -164,16 +166,19 @@ def replay(vignette: dict, recording: dict, send: Send) -> Play:
         if level:
             return Play(vignette["id"], vignette["gold"], level, turn, unrecorded)
         question = question_of(messages)
+        text = " ".join(m.get("text") or "" for m in messages if m.get("text"))
+        said = next((a for q, a in by_text.items() if q and q == _key(text)), None)
         if question:
-            text = " ".join(m.get("text") or "" for m in messages if m.get("text"))
             reply = by_id.get(question.get("question_id"))
             if reply is None:
-                reply = next((a for q, a in by_text.items() if q and q in _key(text)), None)
+                reply = said or next((a for q, a in by_text.items() if q and q in _key(text)), None)
             if reply is None:
                 unrecorded += 1
                 reply = "en tiedä"
         elif asks_place(messages):
             reply = recording.get("place") or vignette.get("place") or "ohita"
+        elif said is not None:
+            reply = said  # e.g. the menu after an opening the bot did not understand: the resident's choice
         else:
             return Play(vignette["id"], vignette["gold"], None, turn, unrecorded)
         messages = send(sender, reply)
@@ -229,12 +234,20 @@ def evaluate_triage(name: str, send: Send) -> tuple[list[Play], list[str]]:
 
 
 def rest_sender(url: str) -> Send:
+    """Posts to the REST channel; a 429 (the per-resident rate limit) is waited out."""
     def send(sender: str, message: str) -> list:
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        for _ in range(5):
+            request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                if error.code != 429:
+                    raise
+                time.sleep(min(60, int(error.headers.get("Retry-After") or 5)))
+        raise RuntimeError(f"{url} kept refusing with 429")
     return send
 
 

@@ -423,21 +423,9 @@ def _parse(question: Question, state: dict, text: str):
         years = parsing.age_years(text)
         if years is not None and years <= 120:
             return float(years)
-        if re.search(r"\b(yli 75|yli 75 vuotias|vanhus|iakas)", folded):
-            return "elderly"
-        if re.search(r"\b(aikuinen|aikuisen|aikuiselle|aikuisella)\b", folded):
-            return "adult"
-        if re.search(r"\b(lapsi|lapsen|lapsella|kouluikainen|leikki-ikainen|teini\w*|nuori)\b", folded):
-            return "child"
-        return None
+        return _first(folded, _AGE_WORDS)
     if question is SEX_QUESTION:
-        if re.search(r"\b(nainen|naine|tytto|female|woman|girl|kvinna|flicka|naisena|nais)\b", folded):
-            return "female"
-        if re.search(r"\b(mies|poika|male|man|boy|pojke|miehena)\b", folded):
-            return "male"
-        if re.search(r"\b(muu|en halua|ei halua|en kerro|en tieda|en tiia|ohita)\b", folded):
-            return "unknown"
-        return None
+        return _first(folded, _SEX_WORDS)
     if question.type == "yes_no":
         return parsing.yes_no(text) or parsing.yes_no_in_context(text, question_text(state, question))
     if parsing.yes_no(text) == parsing.UNSURE:
@@ -448,6 +436,18 @@ def _parse(question: Question, state: dict, text: str):
         value = parsing.temperature(text) or parsing.number(text)
         return value if value is not None and 34 <= value <= 44 else None
     return parsing.number(text)
+
+
+_AGE_WORDS = ((r"\b(yli 75|yli 75 vuotias|vanhus|iakas)", "elderly"), (r"\b(aikuinen|aikuisen|aikuiselle|aikuisella)\b", "adult"),
+              (r"\b(lapsi|lapsen|lapsella|kouluikainen|leikki-ikainen|teini\w*|nuori)\b", "child"))
+_SEX_WORDS = ((r"\b(nainen|naine|tytto|female|woman|girl|kvinna|flicka|naisena|nais)\b", "female"),
+              (r"\b(mies|poika|male|man|boy|pojke|miehena)\b", "male"),
+              (r"\b(muu|en halua|ei halua|en kerro|en tieda|en tiia|ohita)\b", "unknown"))
+
+
+def _first(folded: str, table: tuple[tuple[str, str], ...]) -> Optional[str]:
+    """The value of the first pattern in the table that the answer matches."""
+    return next((value for pattern, value in table if re.search(pattern, folded)), None)
 
 
 def _parse_who(folded: str) -> Optional[str]:

@@ -55,7 +55,12 @@ def test_rule_hit_in_a_past_or_film_context_needs_the_model_to_agree():
     assert detector.detect("isällä oli infarkti viime vuonna ja nyt taas rintaa puristaa kovasti") is not None
 
 
+def test_too_short_to_judge_is_left_to_the_rules():
+    assert default_semantic().score("20") is None and default_semantic().score("joo") is None
+    assert default_detector().detect("20") is None
+
+
 def test_the_probability_is_a_probability():
-    score = default_semantic().score("moi")
+    score = default_semantic().score("moi, mitä kuuluu")
     assert 0.0 <= score.probability <= 1.0 and score.flag in default_semantic().flags
     assert np.isfinite(score.probability)

@@ -128,7 +128,7 @@ def test_full_conversation_card_triage_button_emergency_and_reload(page: Page):
     expect(card.locator(".badge")).to_have_text("Demotieto")
 
     before = bot_messages(page).count()
-    say(page, "minulla on kuumetta")
+    say(page, "minulla on kuumetta, olen 40 v")
     wait_for_reply(page, before)
     options = page.locator(".msg.bot").last.locator(".buttons button")
     expect(options.first).to_be_enabled()

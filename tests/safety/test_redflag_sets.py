@@ -10,7 +10,7 @@ import pytest
 from bot.safety_eval import detector_alarm, evaluate_red_flags, load_messages
 
 # (recall floor, false-alarm ceiling) per language, on the held-out set: measured, not targets.
-HELDOUT_BARS = {"fi": (0.96, 0.13), "sv": (0.96, 0.10), "en": (0.95, 0.08)}
+HELDOUT_BARS = {"fi": (0.96, 0.10), "sv": (0.95, 0.10), "en": (0.93, 0.07)}
 TARGETS = {"fi": (1.00, 0.02), "sv": (0.98, 0.02), "en": (0.98, 0.02)}
 
 
