@@ -124,7 +124,7 @@ def _first_match(pattern: _Pattern, folded: str) -> str | None:
     if any(u.search(folded) for u in pattern.unless):
         return None
     for m in pattern.regex.finditer(folded):
-        if pattern.negatable and _is_negated(folded[: m.start()]):
+        if pattern.negatable and is_negated(folded[: m.start()]):
             continue
         return m.group(0).strip()
     return None
@@ -132,10 +132,6 @@ def _first_match(pattern: _Pattern, folded: str) -> str | None:
 
 def is_negated(before: str) -> bool:
     """True when the text just before a match negates it ("ei ole kovaa …"), unless "mutta/nyt" follows."""
-    return _is_negated(before)
-
-
-def _is_negated(before: str) -> bool:
     window = before[-40:]
     negation = _NEGATION.search(window)
     return bool(negation) and not _NEGATION_BREAK.search(window[negation.start():])
@@ -184,9 +180,6 @@ class CombinedDetector:
         if score is None:
             return None
         return RedFlag(score.flag, self.rules.reason_of(score.flag), score.chunk)
-
-    def detect_all(self, text: str | None) -> list[RedFlag]:
-        return self.rules.detect_all(text) or [f for f in [self.detect(text)] if f]
 
 
 @lru_cache(maxsize=1)
