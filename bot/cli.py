@@ -39,6 +39,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.redflag_semantic import ensure_classifier
 
     ensure_classifier(settings.models_dir, log=log)
+    from bot.triage.router import ensure_router
+
+    ensure_router(settings.models_dir, log=log)
     token = settings.api_token or secrets.token_urlsafe(24)
     stack = Stack(model=model, var_dir=settings.var_dir, host=settings.host,
                   rasa_port=settings.rasa_port, action_port=settings.action_port, console_port=settings.console_port,

@@ -42,6 +42,9 @@ def ensure_model(models_dir: Path, root: Path = ROOT, log=print, finetune_from: 
     from bot.redflag_semantic import ensure_classifier
 
     ensure_classifier(models_dir, log=log)
+    from bot.triage.router import ensure_router
+
+    ensure_router(models_dir, log=log)
     target = model_path(models_dir, root)
     if target.exists():
         log(f"model up to date: {target.name} (no training needed)")

@@ -39,9 +39,11 @@ EXAMPLES = "red_flag_examples*.yml"  # red_flag_examples.yml, red_flag_examples_
 CASES = ROOT / "bot" / "data" / "red_flag_cases.yml"
 NLU_DATA = ROOT / "nlu_data" / "nlu"
 NONE = "none"
-#: Probability of "some red flag" above which a message counts as one. Chosen on the development
-#: set (tests/safety/redflags.dev.yml) for recall first with false alarms at most 2 %.
-THRESHOLD = 0.7
+#: Probability of "some red flag" above which a message counts as one, chosen for recall first:
+#: on 3,100 builder exemplars left out of training (/tmp-style cross-check in the README, issue 15
+#: note) 0.5 caught 98.0 / 98.1 / 96.2 % of fi / sv / en emergencies against 94.9 / 93.9 / 90.0 %
+#: at 0.7, for about 2 points more false alarms on hard look-alikes.
+THRESHOLD = 0.5
 RED_C = 16.0
 _HASH_FEATURES = 2 ** 18
 #: Bump when the features or the training change, so stale weights are not reused.
@@ -110,7 +112,7 @@ class SemanticRedFlags:
     def train(cls, texts: list[str], labels: list[str], threshold: float = THRESHOLD) -> "SemanticRedFlags":
         from sklearn.linear_model import LogisticRegression
 
-        vectors = embed(texts)
+        vectors = embed_cached(texts)
         red = np.array([label != NONE for label in labels], dtype=int)
         # Both sides weigh the same in total, however many ordinary messages there are.
         weights = np.where(red == 1, 0.5 / max(red.sum(), 1), 0.5 / max((1 - red).sum(), 1)) * len(red)
@@ -184,6 +186,31 @@ def embed(texts: list[str]) -> np.ndarray:
             return model.query(texts[0]).reshape(1, -1)
         out = [model.query(list(texts[i:i + 64])) for i in range(0, len(texts), 64)]
         return np.vstack(out)
+
+
+def embed_cached(texts: list[str], cache: Optional[Path] = None) -> np.ndarray:
+    """`embed` for training: vectors of texts embedded before are read from a cache beside the
+    models (models/embeddings.npz), so retraining after a small change of the exemplars takes
+    seconds, not minutes. The cache holds only vectors keyed by a hash of each text."""
+    cache = cache or ROOT / "models" / "embeddings.npz"
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    known: dict[str, np.ndarray] = {}
+    if cache.exists():
+        try:
+            with np.load(cache, allow_pickle=False) as data:
+                known = dict(zip((str(k) for k in data["keys"]), data["vectors"]))
+        except (OSError, ValueError, KeyError):
+            known = {}
+    missing = [i for i, k in enumerate(keys) if k not in known]
+    if missing:
+        for i, vector in zip(missing, embed([texts[i] for i in missing])):
+            known[keys[i]] = vector
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            np.savez(handle, keys=np.array(list(known)), vectors=np.vstack(list(known.values())))
+        os.replace(tmp, cache)
+    return np.vstack([known[k] for k in keys])
 
 
 # --- training data ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The safety benchmark: red flags per language and triage played by honest residents.
 
-    scripts/neuvokas.sh evaluate-safety [--set dev|heldout|all] [--url http://127.0.0.1:5005]
+    scripts/neuvokas.sh evaluate-safety [--set dev|heldout|heldout2|all] [--url http://127.0.0.1:5005]
+                                        [--transcripts]
                                         [--redflags-only | --triage-only]
 
 Material (tests/safety/, written apart from the rules, the protocols and the training data; see
@@ -118,6 +119,7 @@ class Play:
     predicted: Optional[str]
     turns: int
     unrecorded: int
+    transcript: tuple = ()
 
 
 def load_vignettes(name: str) -> list[dict]:
@@ -159,12 +161,15 @@ def replay(vignette: dict, recording: dict, send: Send) -> Play:
     by_id = {t["question_id"]: t["answer"] for t in recording.get("turns") or [] if t.get("question_id")}
     by_text = {_key(t.get("question") or ""): t["answer"] for t in recording.get("turns") or [] if t.get("question")}
     sender = f"replay-{vignette['id']}-{secrets.token_hex(4)}"
-    messages = send(sender, recording.get("opening") or vignette["opening"])
+    opening = recording.get("opening") or vignette["opening"]
+    messages = send(sender, opening)
     unrecorded = 0
+    transcript = [f"RESIDENT: {opening}"]
     for turn in range(1, MAX_TURNS + 1):
+        transcript.extend(f"BOT: {m['text']}" for m in messages if m.get("text"))
         level = outcome_of(messages)
         if level:
-            return Play(vignette["id"], vignette["gold"], level, turn, unrecorded)
+            return Play(vignette["id"], vignette["gold"], level, turn, unrecorded, tuple(transcript))
         question = question_of(messages)
         text = " ".join(m.get("text") or "" for m in messages if m.get("text"))
         said = next((a for q, a in by_text.items() if q and q == _key(text)), None)
@@ -180,9 +185,10 @@ def replay(vignette: dict, recording: dict, send: Send) -> Play:
         elif said is not None:
             reply = said  # e.g. the menu after an opening the bot did not understand: the resident's choice
         else:
-            return Play(vignette["id"], vignette["gold"], None, turn, unrecorded)
+            return Play(vignette["id"], vignette["gold"], None, turn, unrecorded, tuple(transcript))
+        transcript.append(f"RESIDENT: {reply}")
         messages = send(sender, reply)
-    return Play(vignette["id"], vignette["gold"], None, MAX_TURNS, unrecorded)
+    return Play(vignette["id"], vignette["gold"], None, MAX_TURNS, unrecorded, tuple(transcript))
 
 
 def triage_figures(plays: list[Play]) -> dict:
@@ -253,26 +259,33 @@ def rest_sender(url: str) -> Send:
 
 def _run(args: argparse.Namespace, send: Optional[Send]) -> list[str]:
     out = []
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    names = ["dev", "heldout", "heldout2"] if args.set == "all" else [args.set]
     for name in names:
-        if not args.triage_only:
+        if not args.triage_only and (SAFETY / f"redflags.{name}.yml").exists():
             alarm = rest_alarm(send) if (send and args.url) else detector_alarm()
             out.append(evaluate_red_flags(name, alarm).format(
                 f"{name}, {'whole bot over REST' if args.url else 'detector'}"))
-        if not args.redflags_only and send is not None:
+        if not args.redflags_only and send is not None and (SAFETY / f"vignettes.{name}.yml").exists():
             plays, missing = evaluate_triage(name, send)
             out.append(format_triage(triage_figures(plays), name) + (
                 f"\n  not yet played (no recording): {len(missing)}" if missing else ""))
+            if args.transcripts:
+                for play in plays:
+                    if play.predicted is None or collapse(play.predicted) != collapse(play.gold):
+                        out.append(f"--- {play.id}: gold {play.gold}, bot {play.predicted}\n  " + "\n  ".join(play.transcript))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas evaluate-safety", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "all"), default="all",
+                        help="all = dev, heldout and heldout2")
     parser.add_argument("--url")
     parser.add_argument("--redflags-only", action="store_true")
     parser.add_argument("--triage-only", action="store_true")
+    parser.add_argument("--transcripts", action="store_true",
+                        help="print the replayed conversation of every vignette that missed its three-level class")
     args = parser.parse_args(argv)
     if args.url:
         print("\n".join(_run(args, rest_sender(args.url.rstrip("/")))))

@@ -32,7 +32,9 @@ CHILD_PROTOCOLS = ("ill_child", "infant_fever")  # always about someone else: a 
 ENDING_LEVELS = ("EMERGENCY", "EMERGENCY_DEPT")
 
 # When a message names several complaints, the potentially most serious one is assessed.
-PRIORITY = ("chest_pain", "mental_health", "leg_swelling", "confusion", "fainting", "injury", "headache",
+CHILD_WRITES_FOR = 12  # an age under this in the message, with no "minä", is a child someone writes about
+MAX_ALSO = 2  # other complaints of the first message whose danger signs are asked too
+PRIORITY = ("chest_pain", "mental_health", "leg_swelling", "confusion", "fainting", "burns", "injury", "headache",
             "cough_breathing", "bites_stings", "shingles", "constipation", "flank_pain", "genital", "abdominal_pain", "dizziness",
             "ill_child", "skin_infection", "dental", "back_pain", "vomiting_diarrhoea", "sore_throat", "ear", "urinary",
             "eye", "mouth", "allergy_nose", "skin", "fever",
@@ -106,12 +108,23 @@ def start(text: str = "", kind: Optional[str] = None, topics: Optional[list[str]
     _learn(state, text or "")
     chosen = choose_protocol(text, kind, topics)
     if chosen:
+        state["also"] = [p for p in named_protocols(text, kind, topics) if p != chosen][:MAX_ALSO]
         _set_protocol(state, chosen)
     return state
 
 
 def choose_protocol(text: str, kind: Optional[str] = None, topics: Optional[list[str]] = None) -> Optional[str]:
-    """The protocol the words name: by lexicon topic, then by protocol title."""
+    """The protocol for the resident's words: the learned router with the lexicon's candidates
+    (bot/triage/router.py); the lexicon alone (by priority) when the router is not trained."""
+    candidates = named_protocols(text, kind, topics)
+    routed = _route(text, kind, candidates)
+    if routed:
+        return routed
+    return candidates[0] if candidates else None
+
+
+def named_protocols(text: str, kind: Optional[str] = None, topics: Optional[list[str]] = None) -> list[str]:
+    """The protocols the words name by lexicon topic (or by title), most urgent kind first."""
     from bot.redflags import is_negated
 
     found = list(topics or [])
@@ -134,10 +147,20 @@ def choose_protocol(text: str, kind: Optional[str] = None, topics: Optional[list
     if not candidates:
         folded = fold(text or "")
         candidates = [p for p in protocols().values() if folded and p.topics and fold(p.title) in folded]
-    if not candidates:
-        return None
     candidates.sort(key=lambda p: PRIORITY.index(p.id) if p.id in PRIORITY else len(PRIORITY))
-    return candidates[0].id
+    return [p.id for p in candidates]
+
+
+def _route(text: str, kind: Optional[str], named: list[str]) -> Optional[str]:
+    """The learned router's choice (bot/triage/router.py), None when it is not trained or not sure."""
+    from bot.triage.router import default_router
+
+    router = default_router()
+    if router is None or not (text or "").strip():
+        return None
+    allowed = [p.id for p in protocols().values()
+               if (p.topics or p.id == "general") and (kind is None or p.kind == kind)]
+    return router.choose(text, allowed, named)
 
 
 def choices(state: dict) -> list[Protocol]:
@@ -154,6 +177,27 @@ def question_text(state: dict, question: Question) -> str:
     return question.wording(about_other(state))
 
 
+def questions_of(state: dict) -> list[Question]:
+    """The chosen protocol's questions, then the danger signs (red-flag questions that lead to
+    the emergency department or 112) of the other complaints the first message named: "virtsatie-
+    infektio, kuumetta 39 ja selkään sattuu" runs the fever protocol and asks the urinary danger
+    signs too, so a second complaint's red flag is never left unasked."""
+    protocol = protocols()[state["protocol"]]
+    found = list(protocol.questions)
+    seen = {q.id for q in found}
+    for other in state.get("also") or []:
+        if other not in protocols() or other == protocol.id:
+            continue
+        for question in protocols()[other].questions:
+            if question.id in seen or not question.red_flag or question.after_yes:
+                continue
+            outcome = question.yes or question.no
+            if outcome is not None and outcome.level in ("EMERGENCY", "EMERGENCY_DEPT"):
+                found.append(question)
+                seen.add(question.id)
+    return found
+
+
 def current_question(state: dict) -> Optional[Question]:
     """The question to ask next, or None when the triage has what it needs."""
     if state["done"] or state["stopped"]:
@@ -165,7 +209,7 @@ def current_question(state: dict) -> Optional[Question]:
         if state.get("who") is None:
             return WHO_QUESTION
         return AGE_QUESTION
-    for question in protocol.questions:
+    for question in questions_of(state):
         if question.id in state["answers"] or not _applies(state, question):
             continue
         if question.needs_sex() and state.get("sex") is None and not state.get("sex_unknown"):
@@ -188,6 +232,12 @@ def answer(state: dict, text: str) -> tuple[dict, str]:
         state["done"] = True
         return state, DONE
     value = _parse(question, state, text)
+    if value is None and question in (WHO_QUESTION, SEX_QUESTION) and (
+            parsing.yes_no(text) == parsing.UNSURE or state["misunderstood"] >= 1):
+        # Whom it is for and the sex only choose the wording and skip questions that cannot apply:
+        # a resident who can't or won't say goes on (as for themselves, both sexes' questions
+        # asked), never round in a loop.
+        value = "self" if question is WHO_QUESTION else "unknown"
     if value is None:
         state["misunderstood"] += 1
         return state, NOT_UNDERSTOOD
@@ -262,6 +312,8 @@ def _learn(state: dict, text: str) -> None:
         state["age_group"] = "elderly"
     if state.get("who") is None and state.get("age_group") == "elderly" and _ELDERLY_WORDS.search(folded):
         state["who"] = "other"
+    if state.get("who") is None and state.get("age_years") is not None and state["age_years"] < CHILD_WRITES_FOR:
+        state["who"] = "other"  # "5v silmät rähmii": a parent writes about a child
     if state.get("sex") is None:
         state["sex"] = _sex(folded, state.get("who"))
     facts = state.setdefault("facts", {})
@@ -331,7 +383,7 @@ def _autofill(state: dict) -> None:
 
     facts = state.get("facts") or {}
     folded_texts = [fold(t) for t in state.get("texts") or []]
-    for question in protocols()[state["protocol"]].questions:
+    for question in questions_of(state):
         if question.id in state["answers"] or not _known_to_apply(state, question):
             continue
         value = None
@@ -358,8 +410,19 @@ def _autofill(state: dict) -> None:
 
 
 def _ended_by(state: dict, question_id: str) -> bool:
+    if state["answers"].get(question_id) == parsing.UNSURE and any(
+            t["level"] == "EMERGENCY" for t in _outcomes_of(question_id)):
+        return False  # an unknown 112 finding: go on asking the other danger signs
     last = [t for t in state["triggered"] if t["question"] == question_id]
     return bool(last) and last[-1]["level"] in ENDING_LEVELS
+
+
+def _outcomes_of(question_id: str) -> list:
+    for protocol in protocols().values():
+        question = protocol.question(question_id)
+        if question is not None:
+            return [{"level": o.level} for o in (question.yes, question.no) if o is not None]
+    return []
 
 
 # --- internals -------------------------------------------------------------------------------
@@ -427,6 +490,13 @@ def _parse(question: Question, state: dict, text: str):
     if question is SEX_QUESTION:
         return _first(folded, _SEX_WORDS)
     if question.type == "yes_no":
+        if any(p.search(folded) for p in question.answer_yes):
+            return parsing.YES
+        if any(p.search(folded) for p in question.answer_no):
+            return parsing.NO
+        echoed = _echoes_negation(folded, fold(question_text(state, question)))
+        if echoed:
+            return echoed
         return parsing.yes_no(text) or parsing.yes_no_in_context(text, question_text(state, question))
     if parsing.yes_no(text) == parsing.UNSURE:
         return parsing.UNSURE
@@ -443,6 +513,25 @@ _AGE_WORDS = ((r"\b(yli 75|yli 75 vuotias|vanhus|iakas)", "elderly"), (r"\b(aiku
 _SEX_WORDS = ((r"\b(nainen|naine|tytto|female|woman|girl|kvinna|flicka|naisena|nais)\b", "female"),
               (r"\b(mies|poika|male|man|boy|pojke|miehena)\b", "male"),
               (r"\b(muu|en halua|ei halua|en kerro|en tieda|en tiia|ohita)\b", "unknown"))
+
+
+_NEGATION = r"\b(?:ettet|ettei|etta et|etta ei|et|ei|en|eika|enka|etka|eivat|emme|ette)\s+"
+_NEGATED_VERB = re.compile(_NEGATION + r"(?:enaa\s+|juuri\s+|edes\s+|oo\s+|ole\s+)?([a-z]{3,})")
+_NEGATED_CLAUSE = re.compile(_NEGATION + r"((?:[a-z]+\s+){0,2}[a-z]{3,})")
+
+
+def _echoes_negation(answer: str, question: str) -> Optional[str]:
+    """An answer that repeats the negated finding a question asks about: "en pysty" to "…niin
+    kova, ettet pysty puhumaan?" means yes, "pystyn puhumaan" means no; likewise "ei auta" and
+    "auttaa" to "…ettei särkylääke auta?". None when the answer does not echo it."""
+    asked = {w[:3] for m in _NEGATED_CLAUSE.finditer(question) for w in m.group(1).split() if len(w) >= 3}
+    if not asked or re.match(r"\s*(ei|en|kylla|joo|on)\s*[,.!]?\s*$", answer):
+        return None
+    said = [m.group(1)[:3] for m in _NEGATED_VERB.finditer(answer)]
+    if said:
+        return parsing.YES if said[0] in asked else None
+    words = re.findall(r"[a-z]{3,}", answer)
+    return parsing.NO if any(w[:3] in asked for w in words[:3]) else None
 
 
 def _first(folded: str, table: tuple[tuple[str, str], ...]) -> Optional[str]:

@@ -53,6 +53,10 @@ class Question:
     known_if: tuple[re.Pattern[str], ...] = ()
     fact: Optional[str] = None
     after_yes: tuple[str, ...] = ()  # asked only when these earlier questions were answered yes (or "en tiedä")
+    #: How people answer this question in their own words, where a plain yes/no reading would get
+    #: it backwards ("ei auta" to "auttaako lääke huonosti?" means yes): folded-text patterns.
+    answer_yes: tuple[re.Pattern[str], ...] = ()
+    answer_no: tuple[re.Pattern[str], ...] = ()
 
     def applies_to(self, age_group: Optional[str], sex: Optional[str] = None, years: Optional[float] = None) -> bool:
         """Asked for the listed age groups, sex and ages; what is not known does not exclude (safer)."""
@@ -73,10 +77,16 @@ class Question:
         return (self.text_other or self.text) if about_other else self.text
 
     def unsure_outcome(self) -> Optional[Outcome]:
-        """What "en tiedä" counts as: `unsure` if given, else the more urgent answer."""
+        """What "en tiedä" counts as: `unsure` if given, else the more urgent answer, except that
+        not knowing a 112 finding ("onko hän sekava?" – "en tiedä") means urgent assessment now
+        (the emergency department, "jos olet epävarma, soita ensin Päivystysapuun 116117"), not an
+        ambulance: a finding nobody saw is not a confirmed emergency, and the remaining danger
+        signs are still asked, so a clear yes to one of them still gives 112."""
         if self.unsure:
             return self.unsure
         if self.type == "yes_no":
+            if self.yes is not None and self.yes.level == "EMERGENCY":
+                return Outcome("EMERGENCY_DEPT", self.yes.reason)
             return self.yes
         if not self.rules:
             return None
@@ -116,6 +126,8 @@ def parse(raw: dict) -> Protocol:
             min_years=ask_if.get("min_years"), max_years=ask_if.get("max_years"),
             text_other=q.get("text_other"), fact=q.get("fact"), after_yes=tuple(ask_if.get("yes", ask_if.get(True, ()))),
             known_if=tuple(re.compile(pattern) for pattern in q.get("known_if") or ()),
+            answer_yes=tuple(re.compile(p) for p in ((q.get("answers") or {}).get("yes") or (q.get("answers") or {}).get(True) or ())),
+            answer_no=tuple(re.compile(p) for p in ((q.get("answers") or {}).get("no") or (q.get("answers") or {}).get(False) or ())),
             # YAML 1.1 reads a bare `yes:` / `no:` key as a boolean; both spellings are accepted.
             yes=_outcome(q.get("yes", q.get(True))), no=_outcome(q.get("no", q.get(False))),
             unsure=_outcome(q.get("unsure")),

@@ -9,12 +9,17 @@ import pytest
 
 from bot.safety_eval import detector_alarm, evaluate_red_flags, load_messages
 
-# (recall floor, false-alarm ceiling) per language, on the held-out set: measured, not targets.
-HELDOUT_BARS = {"fi": (0.96, 0.10), "sv": (0.95, 0.10), "en": (0.93, 0.07)}
+# (recall floor, false-alarm ceiling) per language on each held-out set: measured, not targets.
+# heldout2 was written later by another evaluation helper, after the detector of the first
+# measurement, and is the fresher of the two (see tests/safety/README.md).
+HELDOUT_BARS = {
+    "heldout": {"fi": (0.98, 0.07), "sv": (0.97, 0.03), "en": (0.97, 0.03)},
+    "heldout2": {"fi": (0.95, 0.05), "sv": (0.93, 0.08), "en": (0.97, 0.06)},
+}
 TARGETS = {"fi": (1.00, 0.02), "sv": (0.98, 0.02), "en": (0.98, 0.02)}
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "heldout2"])
 def test_sets_are_big_enough_and_spread_over_languages(name):
     messages = load_messages(name)
     assert len({m["id"] for m in messages}) == len(messages)
@@ -23,21 +28,23 @@ def test_sets_are_big_enough_and_spread_over_languages(name):
         assert counts[(language, True)] >= 45 and counts[(language, False)] >= 45
 
 
-def test_heldout_has_at_least_300_emergencies_and_300_look_alikes():
-    messages = load_messages("heldout")
+@pytest.mark.parametrize("name", ["heldout", "heldout2"])
+def test_heldout_has_at_least_300_emergencies_and_300_look_alikes(name):
+    messages = load_messages(name)
     assert sum(m["red_flag"] for m in messages) >= 300 and sum(not m["red_flag"] for m in messages) >= 300
 
 
-@pytest.fixture(scope="module")
-def heldout():
-    return evaluate_red_flags("heldout", detector_alarm())
+@pytest.fixture(scope="module", params=["heldout", "heldout2"])
+def heldout(request):
+    return request.param, evaluate_red_flags(request.param, detector_alarm())
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_heldout_recall_and_false_alarms(heldout, language):
-    print("\n" + heldout.format("held-out, detector") if language == "fi" else "")
-    recall, false_alarms = heldout.recall(language), heldout.false_alarm_rate(language)
-    floor, ceiling = HELDOUT_BARS[language]
+    name, figures = heldout
+    print("\n" + figures.format(f"{name}, detector") if language == "fi" else "")
+    recall, false_alarms = figures.recall(language), figures.false_alarm_rate(language)
+    floor, ceiling = HELDOUT_BARS[name][language]
     target_recall, target_fa = TARGETS[language]
-    print(f"{language}: recall {recall:.3f} (target {target_recall}), false alarms {false_alarms:.3f} (target {target_fa})")
+    print(f"{name} {language}: recall {recall:.3f} (target {target_recall}), false alarms {false_alarms:.3f} (target {target_fa})")
     assert recall >= floor and false_alarms <= ceiling
