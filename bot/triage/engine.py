@@ -33,7 +33,8 @@ ENDING_LEVELS = ("EMERGENCY", "EMERGENCY_DEPT")
 
 # When a message names several complaints, the potentially most serious one is assessed.
 CHILD_WRITES_FOR = 12  # an age under this in the message, with no "minä", is a child someone writes about
-MAX_ALSO = 2  # other complaints of the first message whose danger signs are asked too
+MAX_ALSO = 2
+GENERAL_PROTOCOLS = {"fever", "ill_child", "infant_fever", "general"}  # other complaints of the first message whose danger signs are asked too
 PRIORITY = ("chest_pain", "mental_health", "leg_swelling", "confusion", "fainting", "burns", "injury", "headache",
             "cough_breathing", "bites_stings", "shingles", "constipation", "flank_pain", "genital", "abdominal_pain", "dizziness",
             "ill_child", "skin_infection", "dental", "back_pain", "vomiting_diarrhoea", "sore_throat", "ear", "urinary",
@@ -186,8 +187,8 @@ def questions_of(state: dict) -> list[Question]:
     found = list(protocol.questions)
     seen = {q.id for q in found}
     for other in state.get("also") or []:
-        if other not in protocols() or other == protocol.id:
-            continue
+        if other not in protocols() or other == protocol.id or other in GENERAL_PROTOCOLS:
+            continue  # fever, the ill child and the general protocol ask the same general danger signs
         for question in protocols()[other].questions:
             if question.id in seen or not question.red_flag or question.after_yes:
                 continue

@@ -9,7 +9,9 @@ from bot.redflags import CombinedDetector, default_detector, rules_detector
 def test_training_data_has_every_flag_in_three_languages_and_many_negatives():
     texts, labels = training_data()
     flags = set(labels) - {"none"}
-    assert flags == set(rules_detector().flag_ids)
+    # "other" holds rule-only danger signs (reduced fetal movements); the model says "other" itself
+    # when it cannot tell which of the ten emergencies a message is
+    assert flags == set(rules_detector().flag_ids) - {"other"}
     assert labels.count("none") > 2 * (len(labels) - labels.count("none")) / 2
 
 

@@ -13,8 +13,8 @@ from bot.safety_eval import detector_alarm, evaluate_red_flags, load_messages
 # heldout2 was written later by another evaluation helper, after the detector of the first
 # measurement, and is the fresher of the two (see tests/safety/README.md).
 HELDOUT_BARS = {
-    "heldout": {"fi": (0.98, 0.07), "sv": (0.97, 0.03), "en": (0.97, 0.03)},
-    "heldout2": {"fi": (0.95, 0.05), "sv": (0.93, 0.08), "en": (0.97, 0.06)},
+    "heldout": {"fi": (0.98, 0.06), "sv": (0.97, 0.03), "en": (0.97, 0.03)},
+    "heldout2": {"fi": (0.93, 0.04), "sv": (0.93, 0.07), "en": (0.97, 0.05)},
 }
 TARGETS = {"fi": (1.00, 0.02), "sv": (0.98, 0.02), "en": (0.98, 0.02)}
 
