@@ -18,7 +18,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -278,23 +277,16 @@ def classifier_path(models_dir: Path) -> Path:
 
 def ensure_classifier(models_dir: Path, log=print) -> Path:
     """The trained weights for the current exemplars, trained first when they changed."""
-    path = classifier_path(models_dir)
-    if path.exists():
-        return path
-    trained_here = classifier_path(ROOT / "models")
-    if trained_here.exists() and trained_here.resolve() != path.resolve():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(trained_here, path)  # same inputs, same weights: no need to train again
-        return path
-    started = time.monotonic()
-    log(f"red-flag exemplars changed: training the semantic red-flag detector ({path.name})")
-    texts, labels = training_data()
-    SemanticRedFlags.train(texts, labels).save(path)
-    log(f"trained the semantic red-flag detector on {len(texts)} messages in {time.monotonic() - started:.0f} s")
-    for old in models_dir.glob("redflags-*.npz"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+    from bot.trained import ensure_trained
+
+    def train(path: Path) -> None:
+        started = time.monotonic()
+        log(f"red-flag exemplars changed: training the semantic red-flag detector ({path.name})")
+        texts, labels = training_data()
+        SemanticRedFlags.train(texts, labels).save(path)
+        log(f"trained the semantic red-flag detector on {len(texts)} messages in {time.monotonic() - started:.0f} s")
+
+    return ensure_trained(classifier_path, models_dir, train)
 
 
 @lru_cache(maxsize=1)
@@ -306,10 +298,10 @@ def default_semantic() -> SemanticRedFlags:
     """
     from bot.settings import Settings
 
+    from bot.trained import find_trained
+
     models_dir = Settings.from_env().models_dir
-    for candidate in (classifier_path(models_dir), classifier_path(ROOT / "models")):
-        if candidate.exists():
-            return SemanticRedFlags.load(candidate)
-    return SemanticRedFlags.load(ensure_classifier(models_dir, log=log.info))
+    return SemanticRedFlags.load(find_trained(classifier_path, models_dir)
+                                 or ensure_classifier(models_dir, log=log.info))
 
 

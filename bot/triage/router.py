@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -138,24 +137,18 @@ def router_path(models_dir: Path) -> Path:
 
 def ensure_router(models_dir: Path, log=print) -> Optional[Path]:
     """The trained router for the current openings, trained first when they changed."""
+    from bot.trained import ensure_trained
+
     if not OPENINGS.exists():
         return None
-    path = router_path(models_dir)
-    if path.exists():
-        return path
-    trained_here = router_path(ROOT / "models")
-    if trained_here.exists() and trained_here.resolve() != path.resolve():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(trained_here, path)
-        return path
-    started = time.monotonic()
-    texts, labels = training_data()
-    Router.train(texts, labels).save(path)
-    log(f"trained the triage protocol router on {len(texts)} openings in {time.monotonic() - started:.0f} s")
-    for old in models_dir.glob("router-*.npz"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+
+    def train(path: Path) -> None:
+        started = time.monotonic()
+        texts, labels = training_data()
+        Router.train(texts, labels).save(path)
+        log(f"trained the triage protocol router on {len(texts)} openings in {time.monotonic() - started:.0f} s")
+
+    return ensure_trained(router_path, models_dir, train)
 
 
 @lru_cache(maxsize=1)
@@ -165,9 +158,8 @@ def default_router() -> Optional[Router]:
 
     if not OPENINGS.exists():
         return None
+    from bot.trained import find_trained
+
     models_dir = Settings.from_env().models_dir
-    for candidate in (router_path(models_dir), router_path(ROOT / "models")):
-        if candidate.exists():
-            return Router.load(candidate)
-    found = ensure_router(models_dir, log=log.info)
+    found = find_trained(router_path, models_dir) or ensure_router(models_dir, log=log.info)
     return Router.load(found) if found else None
