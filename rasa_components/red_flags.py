@@ -35,7 +35,7 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagClassifier":
-        return cls()
+        return cls.load(config, model_storage, resource, execution_context)
 
     def train(self, training_data: TrainingData) -> Resource:  # pragma: no cover - not trainable
         raise NotImplementedError
@@ -43,7 +43,10 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "RedFlagClassifier":
-        default_detector()  # load the rules and the semantic detector at start, not on a message
+        # Load the rules, the weights, the e5 model and the n-gram hashers at start, not on a
+        # message: the first scored message would otherwise block the event loop for seconds, and
+        # a conversation's messages arriving meanwhile at another server would overtake it.
+        default_detector().detect("käynnistys: mallit ladataan valmiiksi")
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
