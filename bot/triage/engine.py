@@ -259,7 +259,7 @@ def answer(state: dict, text: str) -> tuple[dict, str]:
             state["sex_unknown"] = True
     else:
         _record(state, question, value)
-        if question.red_flag and _ended_by(state, question.id):
+        if question.red_flag and _ended_by(state, question):
             state["history"].append(question.id)
             state["done"] = True
             return state, DONE
@@ -405,25 +405,17 @@ def _autofill(state: dict) -> None:
             continue
         _record(state, question, value)
         state["auto"].append(question.id)
-        if question.red_flag and _ended_by(state, question.id):
+        if question.red_flag and _ended_by(state, question):
             state["done"] = True
             return
 
 
-def _ended_by(state: dict, question_id: str) -> bool:
-    if state["answers"].get(question_id) == parsing.UNSURE and any(
-            t["level"] == "EMERGENCY" for t in _outcomes_of(question_id)):
+def _ended_by(state: dict, question: Question) -> bool:
+    if state["answers"].get(question.id) == parsing.UNSURE and question.yes is not None \
+            and question.yes.level == "EMERGENCY":
         return False  # an unknown 112 finding: go on asking the other danger signs
-    last = [t for t in state["triggered"] if t["question"] == question_id]
+    last = [t for t in state["triggered"] if t["question"] == question.id]
     return bool(last) and last[-1]["level"] in ENDING_LEVELS
-
-
-def _outcomes_of(question_id: str) -> list:
-    for protocol in protocols().values():
-        question = protocol.question(question_id)
-        if question is not None:
-            return [{"level": o.level} for o in (question.yes, question.no) if o is not None]
-    return []
 
 
 # --- internals -------------------------------------------------------------------------------
