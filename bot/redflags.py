@@ -38,6 +38,12 @@ _SHORT_DENIAL = re.compile(r"\s*(ei|en|eika|eikä|ei oo|ei ole|nej|nä|inte|inge
 UNCLEAR_THRESHOLD = 0.7
 #: Below this the semantic detector cannot say which emergency it is (see _semantic_detect).
 FLAG_SURE = 0.5
+#: A semantic alarm is "sure" when it names its emergency (FLAG_SURE) with at least this
+#: probability. An unsure one still gets 112 at once, except as an answer inside a triage
+#: questionnaire, whose own danger-sign questions then judge it (rasa_components.red_flag_policy):
+#: in the vignette plays of sessions 5-6, ten of the eleven alarms on free-text answers
+#: ("En tiedä, otti ibuprofeenia ja on pitänyt jäitä") were unsure and false.
+SURE_PROBABILITY = 0.9
 OTHER = "other"
 OTHER_REASON = "kuvaamasi tilanne voi vaatia kiireellistä apua"
 
@@ -50,11 +56,16 @@ _NEGATION_BREAK = re.compile(r"\b(mutta|vaan|nyt)\b")
 
 @dataclass(frozen=True)
 class RedFlag:
-    """One triggered red flag: which one, why (plain Finnish) and the words that matched."""
+    """One triggered red flag: which one, why (plain Finnish) and the words that matched.
+
+    `sure` is False only for a semantic alarm below SURE_PROBABILITY or without a clear flag.
+    """
 
     id: str
     reason: str
     matched: str
+    sure: bool = True
+    vetoable: bool = True  # False for a rule pattern marked `veto: false` (the model may not overrule it)
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class _Pattern:
     regex: re.Pattern[str]
     unless: tuple[re.Pattern[str], ...]
     negatable: bool
+    vetoable: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,7 @@ class RedFlagDetector:
                     regex=re.compile(p["match"]),
                     unless=tuple(re.compile(u) for u in p.get("unless", [])),
                     negatable=p.get("negatable", True),
+                    vetoable=p.get("veto", True),
                 )
                 for p in raw["patterns"]
             )
@@ -128,7 +141,7 @@ class RedFlagDetector:
             for pattern in flag.patterns:
                 match = _first_match(pattern, folded)
                 if match:
-                    hits.append(RedFlag(flag.id, flag.reason, match))
+                    hits.append(RedFlag(flag.id, flag.reason, match, vetoable=pattern.vetoable))
                     break
         return hits
 
@@ -192,13 +205,14 @@ class CombinedDetector:
                 return None
             if self.rules.not_now(text) and probability < NOT_NOW_AGREEMENT:
                 return None
-            if probability < RULE_VETO:
-                return None
+            if probability < RULE_VETO and found.vetoable:
+                return None  # unless the pattern is precise enough that the model may not overrule it (`veto: false`)
             return found
         score = self._semantic_detect(text)
         if score is None:
             return None
-        return RedFlag(score.flag, self.rules.reason_of(score.flag), score.chunk)
+        sure = score.flag != OTHER and score.probability >= SURE_PROBABILITY
+        return RedFlag(score.flag, self.rules.reason_of(score.flag), score.chunk, sure=sure)
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """The safety benchmark: red flags per language and triage played by honest residents.
 
-    scripts/neuvokas.sh evaluate-safety [--set dev|heldout|heldout2|all] [--url http://127.0.0.1:5005]
+    scripts/neuvokas.sh evaluate-safety [--set dev|heldout|heldout2|heldout3|heldout4|all] [--url http://127.0.0.1:5005]
                                         [--transcripts]
                                         [--redflags-only | --triage-only]
 
@@ -38,6 +38,8 @@ from bot.text import fold
 from bot.triage.levels import LEVELS, at_least, collapse
 
 SAFETY = ROOT / "tests" / "safety"
+#: The evaluation sets, in the order they were written (tests/safety/README.md).
+SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 MAX_TURNS = 30
 Send = Callable[[str, str], list]
 
@@ -259,7 +261,7 @@ def rest_sender(url: str) -> Send:
 
 def _run(args: argparse.Namespace, send: Optional[Send]) -> list[str]:
     out = []
-    names = ["dev", "heldout", "heldout2"] if args.set == "all" else [args.set]
+    names = list(SETS) if args.set == "all" else [args.set]
     for name in names:
         if not args.triage_only and (SAFETY / f"redflags.{name}.yml").exists():
             alarm = rest_alarm(send) if (send and args.url) else detector_alarm()
@@ -279,8 +281,8 @@ def _run(args: argparse.Namespace, send: Optional[Send]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="neuvokas evaluate-safety", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=("dev", "heldout", "heldout2", "all"), default="all",
-                        help="all = dev, heldout and heldout2")
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all",
+                        help="all = " + ", ".join(SETS))
     parser.add_argument("--url")
     parser.add_argument("--redflags-only", action="store_true")
     parser.add_argument("--triage-only", action="store_true")

@@ -16,9 +16,11 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_components.red_flags import RED_FLAG_INTENT
+from rasa_components.red_flags import RED_FLAG_INTENT, RED_FLAG_UNSURE_INTENT
 
 EMERGENCY_RESPONSE = "utter_emergency"
+TRIAGE_FORM = "triage_form"
+TRIAGE_ANSWER = "triage_answer"
 
 
 @DefaultV1Recipe.register(
@@ -58,9 +60,20 @@ class RedFlagPolicy(Policy):
 
     @staticmethod
     def _next_action(tracker: DialogueStateTracker) -> Optional[Text]:
-        if tracker.latest_message is None or tracker.latest_message.intent.get("name") != RED_FLAG_INTENT:
+        intent = tracker.latest_message.intent.get("name") if tracker.latest_message is not None else None
+        if intent not in (RED_FLAG_INTENT, RED_FLAG_UNSURE_INTENT):
             return None
         actions_since_user = _actions_since_last_user_message(tracker)
+        if intent == RED_FLAG_UNSURE_INTENT:
+            if not actions_since_user and _answers_triage_question(tracker):
+                # An unsure semantic alarm on an answer inside the questionnaire: the protocol's own
+                # danger-sign questions judge it (its red-flag questions come first), and the rules
+                # and sure alarms still win at once.
+                return None
+            if actions_since_user and EMERGENCY_RESPONSE not in actions_since_user:
+                # Deferred above when the message came: the triage has taken it as its answer and
+                # may have moved on to the place question; the alarm is not raised afterwards.
+                return None
         if not actions_since_user:
             return EMERGENCY_RESPONSE
         if actions_since_user[-1] == EMERGENCY_RESPONSE and tracker.active_loop_name:
@@ -68,6 +81,10 @@ class RedFlagPolicy(Policy):
         if EMERGENCY_RESPONSE in actions_since_user:
             return ACTION_LISTEN_NAME
         return EMERGENCY_RESPONSE
+
+
+def _answers_triage_question(tracker: DialogueStateTracker) -> bool:
+    return tracker.active_loop_name == TRIAGE_FORM and tracker.get_slot("requested_slot") == TRIAGE_ANSWER
 
 
 def _actions_since_last_user_message(tracker: DialogueStateTracker) -> List[Text]:

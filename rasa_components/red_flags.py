@@ -20,6 +20,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.redflags import default_detector
 
 RED_FLAG_INTENT = "red_flag"
+#: The semantic detector's unsure alarms (bot.redflags.RedFlag.sure): 112 at once like red_flag,
+#: except as an answer to a triage question (rasa_components.red_flag_policy).
+RED_FLAG_UNSURE_INTENT = "red_flag_unsure"
+RED_FLAG_INTENTS = (RED_FLAG_INTENT, RED_FLAG_UNSURE_INTENT)
 RED_FLAG_ENTITY = "red_flag"
 
 
@@ -55,9 +59,9 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
             flag = detector.detect(message.get(TEXT))
             if flag is None:
                 continue
-            intent = {"name": RED_FLAG_INTENT, "confidence": 1.0}
+            intent = {"name": RED_FLAG_INTENT if flag.sure else RED_FLAG_UNSURE_INTENT, "confidence": 1.0}
             ranking = [intent] + [
-                r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != RED_FLAG_INTENT
+                r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in RED_FLAG_INTENTS
             ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

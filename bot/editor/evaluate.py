@@ -15,6 +15,7 @@ from bot.settings import ROOT
 
 HELDOUT = ROOT / "bot" / "data" / "nlu_heldout.yml"
 RED_FLAG_CASES = ROOT / "bot" / "data" / "red_flag_cases.yml"
+RED_FLAG_INTENTS = ("red_flag", "red_flag_unsure")  # rasa_components.red_flags; bot/ does not import Rasa
 TOLERANCE = 0.0  # a candidate may not be worse than production by any amount, unless forced
 
 
@@ -57,8 +58,8 @@ def evaluate(parse: Callable[[str], dict], model_name: str = "", picture: Option
     for case in cases["red_flags"]:
         result = parse(case["text"])
         flags = [e["value"] for e in result.get("entities") or [] if e.get("entity") == "red_flag"]
-        caught += result["intent"]["name"] == "red_flag" and case["flag"] in flags
-    false_alarms = sum(parse(text)["intent"]["name"] == "red_flag" for text in cases["near_misses"])
+        caught += result["intent"]["name"] in RED_FLAG_INTENTS and case["flag"] in flags
+    false_alarms = sum(parse(text)["intent"]["name"] in RED_FLAG_INTENTS for text in cases["near_misses"])
     matrix = confusion_matrix(gold, predicted, labels=labels)
     report = {
         "model": model_name, "n": len(gold),

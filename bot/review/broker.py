@@ -20,7 +20,7 @@ from bot.review.store import ReviewStore
 
 logger = logging.getLogger(__name__)
 LOW_CONFIDENCE = 0.8  # below this an answer is worth an editor's look (endpoints.yml may set it)
-SKIP_INTENTS = {"red_flag"}  # the rule-based detector decided; nothing for editors to teach
+SKIP_INTENTS = {"red_flag", "red_flag_unsure"}  # the red-flag detector decided; nothing for editors to teach
 
 
 class ReviewBroker(EventBroker):

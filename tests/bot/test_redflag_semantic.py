@@ -66,3 +66,35 @@ def test_the_probability_is_a_probability():
     score = default_semantic().score("moi, mitä kuuluu")
     assert 0.0 <= score.probability <= 1.0 and score.flag in default_semantic().flags
     assert np.isfinite(score.probability)
+
+
+class _FixedScore:
+    """A semantic detector that always gives one score, to test how CombinedDetector reads it."""
+
+    threshold = 0.5
+
+    def __init__(self, flag: str, probability: float, flag_confidence: float):
+        from bot.redflag_semantic import Score
+
+        self._score = Score(flag, probability, "the chunk", flag_confidence)
+
+    def score(self, text):
+        return self._score
+
+
+@pytest.mark.parametrize("flag,probability,confidence,sure", [
+    ("breathing", 0.97, 0.9, True),     # names its emergency with a high probability
+    ("breathing", 0.75, 0.9, False),    # below SURE_PROBABILITY
+    ("breathing", 0.97, 0.3, False),    # cannot tell which emergency: general 112 wording, unsure
+])
+def test_a_semantic_alarm_is_sure_only_when_it_names_its_emergency_with_a_high_probability(
+        flag, probability, confidence, sure):
+    found = CombinedDetector(rules_detector(), _FixedScore(flag, probability, confidence)).detect(
+        "jotain outoa tapahtuu ja en tiedä mitä tehdä")
+    assert found is not None and found.sure is sure
+    assert found.id == (flag if confidence >= 0.5 else "other")
+
+
+def test_a_rule_alarm_is_always_sure():
+    found = CombinedDetector(rules_detector(), _FixedScore("none", 0.3, 0.2)).detect("isä ei hengitä")
+    assert found is not None and found.sure

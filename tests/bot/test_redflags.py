@@ -46,3 +46,32 @@ def test_rules_file_loads_from_a_path(tmp_path):
     path = tmp_path / "flags.yml"
     path.write_text("flags:\n  - id: x\n    reason: r\n    patterns:\n      - match: 'apua'\n")
     assert RedFlagDetector.from_file(path).detect("APUA").id == "x"
+
+
+@pytest.mark.parametrize("text,flag", [
+    # A child who got at someone else's medicine, written as people write it (spoken "syöny", any case
+    # of "lapsi", "lääkkeitä" with its double k), as a question that sounds like it asks for information.
+    ("voiko vauvalle käydä jotain jos se on syöny isän lääkkeitä", "poisoning"),
+    ("pojalla on tosi uninen olo, se on nielly mummon tabletteja", "poisoning"),
+    # Their own medicine as prescribed is no poisoning.
+    ("tytöllä kurkku kipeä, söi lääkkeensä aamulla ja nyt parempi", None),
+])
+def test_a_child_and_someone_elses_medicine(text, flag):
+    found = RedFlagDetector.from_file().detect(text)
+    assert (found.id if found else None) == flag
+
+
+def test_a_veto_free_rule_is_not_overruled_by_the_model():
+    """The model reads "voiko … jos se on syöny …" as a question for information (probability near
+    0); the child-and-medicine rule says `veto: false`, so the combined detector keeps it."""
+    text = "voiko vauvalle käydä jotain jos se on syöny isän lääkkeitä"
+    found = default_detector().detect(text)
+    assert found is not None and found.id == "poisoning" and not found.vetoable
+
+
+def test_would_not_wake_up_in_the_conditional_is_a_wish_not_an_unconscious_person():
+    """"olis helpompi jos ei heräis" (passive thoughts of death, answered inside the mental-health
+    questionnaire) matched "ei herää" and got the recovery-position advice (heldout4 plays)."""
+    rules = RedFlagDetector.from_file()
+    assert rules.detect("joskus aattelen et olis helpompi jos ei heräis") is None
+    assert rules.detect("mummo ei herää vaikka ravistan").id == "unconscious"

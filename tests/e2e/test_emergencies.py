@@ -59,3 +59,47 @@ def test_an_emergency_inside_a_triage_in_english(client, sender):
 ])
 def test_look_alikes_do_not_alarm(client, sender, text):
     assert client.rest(sender, text).custom("emergency") is None
+
+
+# Free-text answers inside a questionnaire on which the semantic detector is unsure (no rule, no
+# clear flag or a probability below bot.redflags.SURE_PROBABILITY); the first the detector marks
+# unsure is used, so the test follows the trained weights instead of pinning one of them.
+UNSURE_CANDIDATES = [
+    "En tiedä, otti ibuprofeenia ja on pitänyt jäitä",
+    "Oikeen puolen ylähampaita särkee, ja poskia ja otsaa painaa varsinki kumartuessa",
+    "En tiedä, kives ja sen takana oleva kohta on turvonnut ja kipeä",
+    "pieniä määriä pystyn juomaan ja ne pysyy sisällä, oksensin kerran aamulla",
+]
+
+
+def _unsure_answer() -> str:
+    from bot.redflags import default_detector
+
+    for text in UNSURE_CANDIDATES:
+        found = default_detector().detect(text)
+        if found is not None and not found.sure:
+            return text
+    pytest.fail("none of the candidates is an unsure semantic alarm any more: pick new ones")
+
+
+def test_an_unsure_alarm_on_an_answer_inside_a_triage_lets_the_questionnaire_judge_it(client, sender):
+    """The protocol's own danger-sign questions judge an unsure alarm on an answer, to the end of the
+    questionnaire (where the bot moves on to the place question in the same turn); the rules and
+    sure alarms still win at once (test_an_emergency_inside_a_triage_in_english)."""
+    answer = _unsure_answer()
+    reply = client.rest(sender, "nilkka vääntyi koripallossa ja on turvoksissa, oon 30")
+    assert reply.custom("triage")["state"] == "question", reply.body
+    for _ in range(20):
+        reply = client.rest(sender, answer)
+        assert reply.custom("emergency") is None, reply.body
+        triage = reply.custom("triage")
+        if triage is None or triage["state"] != "question":
+            break  # the place question or the result
+    else:
+        pytest.fail("the questionnaire never ended")
+    # A rule's red flag after it still gets 112 at once.
+    assert client.rest(sender, "nyt se ei herää eikä hengitä").custom("emergency")["number"] == "112"
+
+
+def test_the_same_unsure_words_as_a_first_message_still_get_112(client, sender):
+    assert client.rest(sender, _unsure_answer()).custom("emergency")["number"] == "112"
