@@ -63,17 +63,20 @@ class Router:
         self.labels = list(labels)
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
+        # A first message is routed and then asked for its runners-up (engine.start): embed it once.
+        self._scores = lru_cache(maxsize=64)(self._score)
 
     def probabilities(self, text: str) -> dict[str, float]:
+        text = (text or "").strip()
+        return dict(zip(self.labels, self._scores(text))) if text else {}
+
+    def _score(self, text: str) -> tuple[float, ...]:
         from bot.redflag_semantic import embed
 
-        text = (text or "").strip()
-        if not text:
-            return {}
         logits = _features(embed([text]), [text])[0] @ self.weights.T + self.bias
         weights = np.exp(logits - logits.max())
         weights /= weights.sum()
-        return {label: float(w) for label, w in zip(self.labels, weights)}
+        return tuple(float(w) for w in weights)
 
     def choose(self, text: str, allowed: Iterable[str], named: Iterable[str] = ()) -> Optional[str]:
         """The protocol for `text` among `allowed`; `named` are the ones a keyword named."""
