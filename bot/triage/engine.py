@@ -38,7 +38,7 @@ RUNNER_UP = 0.10
 MAX_ALSO = 2
 GENERAL_PROTOCOLS = {"fever", "ill_child", "infant_fever", "general"}  # other complaints of the first message whose danger signs are asked too
 PRIORITY = ("chest_pain", "mental_health", "leg_swelling", "confusion", "fainting", "burns", "injury", "headache",
-            "cough_breathing", "bites_stings", "shingles", "constipation", "flank_pain", "genital", "abdominal_pain", "dizziness",
+            "cough_breathing", "bites_stings", "shingles", "constipation", "flank_pain", "genital", "breast", "abdominal_pain", "dizziness",
             "ill_child", "skin_infection", "dental", "back_pain", "joint_pain", "vomiting_diarrhoea", "sore_throat", "ear", "urinary",
             "eye", "mouth", "allergy_nose", "skin", "fever",
             "violence", "families", "substance_use", "caregiver", "elderly_at_home", "exhaustion_loneliness",

@@ -85,6 +85,10 @@ CHILD_3 = {"who": "lapseni", "age": "3 v", "sex": "tyttö"}
     # NICE NG12 / Käypä hoito "Ihomelanooma": a mole that has grown or changed colour is examined soon.
     ("a mole that has grown and changed colour", "selässä luomi joka on kasvanu ja muuttanu väriä",
      [], {**ADULT_MAN, "age": "50", "duration": "2 kuukautta"}, "ROUTINE"),
+    # NICE NG12: a new breast lump is referred and seen within two weeks (an appointment booked now);
+    # NICE CKS "Mastitis": a red, hot, tender breast while breastfeeding is assessed the same day.
+    ("a painless breast lump", "löysin rinnasta kyhmyn suihkussa, ei satu", [], {**ADULT_WOMAN, "age": "47"}, "ROUTINE"),
+    ("mastitis while breastfeeding", "imetän ja oikea rinta on punainen ja kuuma", [], ADULT_WOMAN, "SAME_DAY"),
 ])
 def test_protocol_reaches_the_guideline_level(case, opening, present, person, level):
     reached, asked = play(opening, present, person)
