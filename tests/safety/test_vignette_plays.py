@@ -9,8 +9,8 @@ import pytest
 from bot.safety_eval import evaluate_triage, format_triage, load_vignettes, rest_sender, triage_figures
 
 # Measured on the held-out plays (see the README's figures); a drop below them is a regression.
-# Replayed against the final bot of session 7: heldout 0.722 / 0 undertriaged, heldout2 0.756 / 0,
-# heldout3 0.688 / 0, heldout4 0.625-0.646 / 2. The bars leave room for a freshly trained Rasa model
+# Replayed against the final bot of session 7: heldout 0.750 / 0 undertriaged, heldout2 0.756 / 0,
+# heldout3 0.667 / 0, heldout4 0.625 / 2. The bars leave room for a freshly trained Rasa model
 # reading a free answer differently: h4-029's player went through the service menu, and whether a
 # fresh model sends its opening there (and the replay can follow) or straight to triage varies
 # between trainings. The played figures are in the README.
