@@ -89,6 +89,10 @@ CHILD_3 = {"who": "lapseni", "age": "3 v", "sex": "tyttö"}
     # NICE CKS "Mastitis": a red, hot, tender breast while breastfeeding is assessed the same day.
     ("a painless breast lump", "löysin rinnasta kyhmyn suihkussa, ei satu", [], {**ADULT_WOMAN, "age": "47"}, "ROUTINE"),
     ("mastitis while breastfeeding", "imetän ja oikea rinta on punainen ja kuuma", [], ADULT_WOMAN, "SAME_DAY"),
+    # NICE NG98: hearing that has gone down gradually, without pain, is referred for an ordinary
+    # hearing assessment; it is no same-day ear complaint.
+    ("gradual hearing loss without pain", "kuulo on huonontunu pikkuhiljaa, varsinkin vasen korva",
+     [r"vähitellen"], {**ADULT_MAN, "age": "66"}, "ROUTINE"),
 ])
 def test_protocol_reaches_the_guideline_level(case, opening, present, person, level):
     reached, asked = play(opening, present, person)
